@@ -1,0 +1,36 @@
+"""Sổ tay Đảng viên: the application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from handbook import config, db, errors, security
+from handbook.extensions import csrf
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    config.load(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    errors.register_error_handlers(app)
+    security.register(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    csrf.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from handbook.content.views import bp as content_bp
+
+    app.register_blueprint(content_bp)
+
+
+def register_cli(app: Flask) -> None:
+    from handbook.cli import handbook_cli
+
+    app.cli.add_command(handbook_cli)

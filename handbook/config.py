@@ -1,0 +1,64 @@
+"""Configuration: defaults here, then HANDBOOK_* environment variables, then tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
+_MIN_SECRET_LENGTH = 32
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The app refuses to start with this configuration."""
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "ENV_NAME": "production",
+        "SECRET_KEY": None,
+        "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'handbook.db'}",
+        "CONTENT_DIR": str(_ROOT / "content"),
+        "SEARCH_INDEX_DIR": str(_ROOT / "search_index"),
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": True,
+        "WTF_CSRF_TIME_LIMIT": 3600,
+        "MARKDOWN_MAX_BYTES": 1024 * 1024,
+        "LIBRARY_PAGE_SIZE": 20,
+    }
+
+
+def load(app: Flask, test_config: dict | None) -> None:
+    """Fill app.config: defaults, then HANDBOOK_* env vars, then the test mapping."""
+    app.config.from_mapping(defaults(app.instance_path))
+    app.config.from_prefixed_env("HANDBOOK")
+    if test_config:
+        app.config.from_mapping(test_config)
+    if app.config["ENV_NAME"] == "development":
+        app.config["SESSION_COOKIE_SECURE"] = False
+        app.config["REMEMBER_COOKIE_SECURE"] = False
+        app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or DEV_SECRET_KEY
+    check_secret_key(app.config)
+
+
+def check_secret_key(config: dict) -> None:
+    """Outside development and tests, refuse a missing, short or example key."""
+    if config["ENV_NAME"] in ("development", "testing"):
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY or len(key) < _MIN_SECRET_LENGTH or len(set(key)) < 10:
+        raise ConfigError(
+            "HANDBOOK_SECRET_KEY must be set to at least 32 random characters "
+            "in production (python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+
+
+def is_production(config: dict) -> bool:
+    return config["ENV_NAME"] == "production"

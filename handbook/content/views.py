@@ -1,0 +1,69 @@
+"""Library and reading pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
+
+from handbook.content import library
+from handbook.content.vocabulary import EFFECT_STATUSES
+from handbook.db import session
+from handbook.security import safe_next
+
+bp = Blueprint("content", __name__)
+
+FONT_SIZES = {"nho": "Chữ nhỏ", "vua": "Chữ vừa", "lon": "Chữ lớn", "rat-lon": "Chữ rất lớn"}
+FONT_COOKIE = "co_chu"
+
+
+def _positive_int(value: str | None, default: int | None = None) -> int | None:
+    return int(value) if value and value.isdigit() and 0 < int(value) < 10_000 else default
+
+
+def _library_query() -> library.LibraryQuery:
+    args = request.args
+    status = args.get("hieu-luc")
+    return library.LibraryQuery(
+        doc_type=args.get("loai") or None,
+        issuer=args.get("co-quan") or None,
+        year=_positive_int(args.get("nam")),
+        status=status if status in EFFECT_STATUSES else None,
+        sort=args.get("sap-xep") if args.get("sap-xep") in library.SORTS else library.DEFAULT_SORT,
+        page=_positive_int(args.get("trang"), 1),
+    )
+
+
+@bp.get("/")
+def index():
+    query = _library_query()
+    page = library.list_documents(session(), query)
+    return render_template("content/library.html", page=page, query=query,
+                           facets=library.facets(session()), sorts=library.SORTS)
+
+
+@bp.get("/van-ban/<slug>")
+def document(slug: str):
+    view = library.get_document(session(), slug)
+    return render_template("content/document.html", view=view, doc=view.document,
+                           revision=view.document.current_revision)
+
+
+@bp.post("/tuy-chinh/co-chu")
+def font_size():
+    size = request.form.get("co_chu", "vua")
+    response = make_response(redirect(safe_next(request.form.get("next"), url_for("content.index"))))
+    if size in FONT_SIZES:
+        response.set_cookie(FONT_COOKIE, size, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=request.is_secure, httponly=True)
+    return response
+
+
+@bp.app_context_processor
+def reading_preferences() -> dict:
+    size = request.cookies.get(FONT_COOKIE, "vua")
+    return {"font_size": size if size in FONT_SIZES else "vua", "font_sizes": FONT_SIZES,
+            "effect_statuses": EFFECT_STATUSES}
+
+
+@bp.app_template_filter("ngay")
+def vietnamese_date(value) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""

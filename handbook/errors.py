@@ -1,0 +1,116 @@
+"""The one domain exception tree, and its mapping to HTTP at one boundary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class HandbookError(Exception):
+    """Base of every error a service raises on purpose."""
+
+    status = 400
+    title = "Yêu cầu không hợp lệ"
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or self.title)
+        self.message = message or self.title
+
+
+class NotFound(HandbookError):
+    status = 404
+    title = "Không tìm thấy trang"
+
+
+class Forbidden(HandbookError):
+    status = 403
+    title = "Bạn không có quyền truy cập"
+
+
+class Conflict(HandbookError):
+    status = 409
+    title = "Dữ liệu đã bị thay đổi"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a value was refused: where, and why (in Vietnamese)."""
+
+    field: str
+    reason: str
+    source: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        return f"{where}{self.field}: {self.reason}"
+
+
+class Invalid(HandbookError):
+    """Every problem found, not just the first."""
+
+    status = 422
+    title = "Dữ liệu không hợp lệ"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
+def _wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _respond(status: int, title: str, message: str, details: list | None = None):
+    if _wants_json():
+        body = {"error": {"status": status, "title": title, "message": message}}
+        if details:
+            body["error"]["details"] = details
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, title=title,
+                           message=message, details=details), status
+
+
+def _handle_domain(error: HandbookError):
+    details = [
+        {"field": p.field, "reason": p.reason} for p in getattr(error, "problems", [])
+    ]
+    return _respond(error.status, error.title, error.message, details or None)
+
+
+_HTTP_TITLES = {
+    400: "Yêu cầu không hợp lệ",
+    401: "Bạn cần đăng nhập",
+    403: "Bạn không có quyền truy cập",
+    404: "Không tìm thấy trang",
+    405: "Phương thức không được hỗ trợ",
+    413: "Dữ liệu gửi lên quá lớn",
+    429: "Bạn thao tác quá nhanh, vui lòng thử lại sau",
+    500: "Hệ thống đang gặp sự cố",
+}
+
+
+def _handle_http(error: HTTPException):
+    status = error.code or 500
+    title = _HTTP_TITLES.get(status, error.name)
+    response = _respond(status, title, title)
+    if status == 405 and error.valid_methods:
+        return response[0], status, {"Allow": ", ".join(error.valid_methods)}
+    return response
+
+
+def _handle_unexpected(error: Exception):
+    from flask import current_app
+
+    current_app.logger.exception("Unhandled error on %s", request.path)
+    return _respond(500, _HTTP_TITLES[500], "Vui lòng thử lại sau ít phút.")
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HandbookError, _handle_domain)
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(Exception, _handle_unexpected)

@@ -1,0 +1,3 @@
+from handbook import create_app
+
+app = create_app()
