@@ -31,6 +31,6 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from handbook.cli import handbook_cli
+    from handbook.cli import load_feature_commands
 
-    app.cli.add_command(handbook_cli)
+    app.cli.add_command(load_feature_commands())

@@ -1,0 +1,37 @@
+# Sổ tay Đảng viên — every set-up step a fresh machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test bench setup-dev db content index demo clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+setup-dev: $(STAMP)
+
+# Development instance: SQLite under instance/, the library imported and indexed,
+# demo accounts, then the server on http://127.0.0.1:5000.
+run: export HANDBOOK_ENV_NAME := development
+run: $(STAMP)
+	$(BIN)/flask handbook init-db
+	$(BIN)/flask handbook import-content
+	@if $(BIN)/flask handbook --help | grep -q reindex; then $(BIN)/flask handbook reindex; fi
+	@if $(BIN)/flask handbook --help | grep -q ' demo '; then $(BIN)/flask handbook demo --scale small; fi
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m benchmarks.http_bench
+
+clean:
+	rm -rf $(VENV) instance search_index/*/ .pytest_cache
