@@ -32,7 +32,29 @@ def defaults(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": 3600,
         "MARKDOWN_MAX_BYTES": 1024 * 1024,
         "LIBRARY_PAGE_SIZE": 20,
+        "CONTENT_CACHE_TTL": 1.0,
+        **ACCOUNT_DEFAULTS,
     }
+
+
+# Accounts: sessions, password hashing, login throttling (handbook/accounts).
+ACCOUNT_DEFAULTS = {
+    "SESSION_COOKIE_NAME": "__Host-session",
+    "PERMANENT_SESSION_LIFETIME": 14 * 24 * 3600,  # idle limit, checked in the signed cookie
+    "SESSION_ABSOLUTE_LIFETIME": 30 * 24 * 3600,   # since login, checked on the server
+    "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,    # remember-me is not offered; kept short anyway
+    "ARGON2_TIME_COST": 2,                         # OWASP: Argon2id m=19 MiB, t=2, p=1
+    "ARGON2_MEMORY_COST": 19456,
+    "ARGON2_PARALLELISM": 1,
+    "RATELIMIT_STORAGE_URI": "memory://",          # set a redis:// URL in production
+    "RATELIMIT_STRATEGY": "moving-window",
+    "LOGIN_LIMIT_ACCOUNT": "10 per 15 minutes; 40 per day",
+    "LOGIN_LIMIT_ADDRESS": "150 per 15 minutes; 1000 per day",
+    "CODE_LIMIT_ACCOUNT": "5 per 15 minutes; 20 per day",
+    "ACTIVATION_CODE_HOURS": 72,
+    "RESET_CODE_HOURS": 24,
+    "TOTP_ISSUER": "Sổ tay Đảng viên",
+}
 
 
 def load(app: Flask, test_config: dict | None) -> None:
@@ -44,6 +66,9 @@ def load(app: Flask, test_config: dict | None) -> None:
     if app.config["ENV_NAME"] == "development":
         app.config["SESSION_COOKIE_SECURE"] = False
         app.config["REMEMBER_COOKIE_SECURE"] = False
+        # Browsers refuse __Host- cookies without Secure, i.e. over plain http.
+        if app.config["SESSION_COOKIE_NAME"].startswith("__Host-"):
+            app.config["SESSION_COOKIE_NAME"] = "session"
         app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or DEV_SECRET_KEY
     check_secret_key(app.config)
 

@@ -39,6 +39,7 @@ def app(tmp_path, content_dir):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
         "CONTENT_DIR": str(content_dir),
         "SEARCH_INDEX_DIR": str(tmp_path / "search_index"),
+        "CONTENT_CACHE_TTL": 0,
     })
     migrate.upgrade(app)
     yield app

@@ -129,3 +129,13 @@ class Relation(Base):
     target_number: Mapped[str] = mapped_column(String(60))
     target_key: Mapped[str] = mapped_column(String(60), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ContentVersion(Base):
+    """One row counting changes to published content; caches and index replicas follow it."""
+
+    __tablename__ = "content_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handbook.content.models import Document, DocumentTag, Relation, Revision, Section, utcnow
+from handbook.content import versioning
 from handbook.content.render import render
 from handbook.content.source import DocumentMeta, SourceDocument
 from handbook.content.vocabulary import number_key
@@ -26,6 +27,7 @@ def save_revision(session: Session, source: SourceDocument, *, author: str, note
     revision = _new_revision(session, document, source, author, note, requires_restudy)
     document.current_revision = revision
     document.updated_at = utcnow()
+    versioning.bump(session)
     session.flush()
     return revision
 

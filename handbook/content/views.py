@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from handbook.content import library
+from handbook.content.versioning import VersionedCache
 from handbook.content.vocabulary import EFFECT_STATUSES
 from handbook.db import session
 from handbook.security import safe_next
 
 bp = Blueprint("content", __name__)
+
+
+@bp.record_once
+def _create_fragment_cache(state) -> None:
+    # Rendered fragments are the same for every reader of a content version; only
+    # the page shell (CSRF token, font size, navigation) is rendered per request.
+    state.app.extensions["content.fragments"] = VersionedCache(state.app.config["CONTENT_CACHE_TTL"])
+
+
+def _cached(key, compute) -> Fragment:
+    return current_app.extensions["content.fragments"].get(session(), key, compute)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    title: str
+    html: Markup
 
 FONT_SIZES = {"nho": "Chữ nhỏ", "vua": "Chữ vừa", "lon": "Chữ lớn", "rat-lon": "Chữ rất lớn"}
 FONT_COOKIE = "co_chu"
@@ -29,22 +50,36 @@ def _library_query() -> library.LibraryQuery:
         status=status if status in EFFECT_STATUSES else None,
         sort=args.get("sap-xep") if args.get("sap-xep") in library.SORTS else library.DEFAULT_SORT,
         page=_positive_int(args.get("trang"), 1),
+        per_page=current_app.config["LIBRARY_PAGE_SIZE"],
     )
+
+
+def _library_fragment(query: library.LibraryQuery) -> Fragment:
+    page = library.list_documents(session(), query)
+    html = render_template("content/_library.html", page=page, query=query,
+                           facets=library.facets(session()))
+    return Fragment("Thư viện văn bản", Markup(html))
+
+
+def _document_fragment(slug: str) -> Fragment:
+    view = library.get_document(session(), slug)
+    doc = view.document
+    html = render_template("content/_document.html", view=view, doc=doc,
+                           revision=doc.current_revision)
+    return Fragment(f"{doc.doc_type} {doc.number}", Markup(html))
 
 
 @bp.get("/")
 def index():
     query = _library_query()
-    page = library.list_documents(session(), query)
-    return render_template("content/library.html", page=page, query=query,
-                           facets=library.facets(session()), sorts=library.SORTS)
+    fragment = _cached(("library", query), lambda: _library_fragment(query))
+    return render_template("content/library.html", fragment=fragment)
 
 
 @bp.get("/van-ban/<slug>")
 def document(slug: str):
-    view = library.get_document(session(), slug)
-    return render_template("content/document.html", view=view, doc=view.document,
-                           revision=view.document.current_revision)
+    fragment = _cached(("document", slug), lambda: _document_fragment(slug))
+    return render_template("content/document.html", fragment=fragment)
 
 
 @bp.post("/tuy-chinh/co-chu")

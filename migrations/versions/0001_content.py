@@ -6,6 +6,8 @@ Create Date: 2026-11-24
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -17,6 +19,13 @@ depends_on = None
 
 
 def upgrade() -> None:
+    version = op.create_table('content_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_content_version'))
+    )
+    op.bulk_insert(version, [{'id': 1, 'version': 0, 'updated_at': datetime.now(timezone.utc)}])
     op.create_table('documents',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=120), nullable=False),
@@ -135,3 +144,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_documents_doc_type'))
 
     op.drop_table('documents')
+    op.drop_table('content_version')

@@ -7,6 +7,7 @@ import re
 
 from sqlalchemy import update
 
+from handbook.content import versioning
 from handbook.content.models import Document
 from handbook.db import get_db
 
@@ -67,8 +68,19 @@ def test_unknown_document_is_a_vietnamese_404(client):
 def test_unpublished_document_is_hidden(client, library):
     with get_db(library).transaction() as tx:
         tx.execute(update(Document).where(Document.slug == "quy-dinh-37").values(state="draft"))
+        versioning.bump(tx)
     assert client.get("/van-ban/quy-dinh-37").status_code == 404
     assert "37-QĐ/TW" not in client.get("/").get_data(as_text=True).split("doc-list")[1]
+
+
+def test_cached_page_follows_the_content_version(client, library):
+    assert "Trích yếu" in client.get("/van-ban/quy-dinh-37").get_data(as_text=True)
+    with get_db(library).transaction() as tx:
+        tx.execute(update(Document).where(Document.slug == "quy-dinh-37").values(title="Tên mới"))
+    assert "Tên mới" not in client.get("/van-ban/quy-dinh-37").get_data(as_text=True)
+    with get_db(library).transaction() as tx:
+        versioning.bump(tx)
+    assert "Tên mới" in client.get("/van-ban/quy-dinh-37").get_data(as_text=True)
 
 
 def test_font_size_persists_in_a_cookie(client):
