@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,8 +83,10 @@ def _wait_until_up(base: str, proc: subprocess.Popen, timeout: float = 30) -> No
         if proc.poll() is not None:
             raise RuntimeError("gunicorn exited during start-up")
         try:
-            urllib.request.urlopen(base + "/static/handbook.css", timeout=1).close()
+            urllib.request.urlopen(base + "/", timeout=1).close()
             return
+        except urllib.error.HTTPError:
+            return  # any HTTP answer means the server is up
         except OSError:
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not start in time")
