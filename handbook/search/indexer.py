@@ -1,0 +1,130 @@
+"""Writing the index: full rebuild into a new generation, one-document updates, checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+from whoosh import index as whoosh_index
+
+from handbook.content.models import Document, Revision
+from handbook.search import storage
+from handbook.search.schema import Entry, build_schema, entry_fields
+
+WRITE_TIMEOUT = 10.0
+
+
+def entries_for_document(document: Document) -> list[Entry]:
+    """The index entries of a published document; none for any other state."""
+    revision = document.current_revision
+    if not document.is_published or revision is None:
+        return []
+    year = str(document.issued_on.year) if document.issued_on else ""
+    return [
+        Entry(slug=document.slug, anchor=section.anchor, position=section.position,
+              doc_title=document.title, heading=section.heading, text=section.text,
+              number=document.number, doc_type=document.doc_type, issuer=document.issuer,
+              year=year, status=document.effect_status, revision=revision.id)
+        for section in revision.sections
+    ]
+
+
+def published_documents(session: Session, slug: str | None = None) -> list[Document]:
+    stmt = (select(Document).where(Document.state == "published")
+            .options(selectinload(Document.current_revision).selectinload(Revision.sections))
+            .order_by(Document.slug))
+    if slug is not None:
+        stmt = stmt.where(Document.slug == slug)
+    return list(session.scalars(stmt))
+
+
+def build(root: Path, entries: Iterable[Entry], timeout: float = WRITE_TIMEOUT, **meta) -> Path:
+    """Index `entries` into a fresh generation and swap it in; returns its path."""
+    with storage.writer_lock(root, timeout):
+        return build_unlocked(root, entries, **meta)
+
+
+def build_unlocked(root: Path, entries: Iterable[Entry], **meta) -> Path:
+    generation = storage.new_generation(root)
+    try:
+        ix = whoosh_index.create_in(str(generation), build_schema())
+        writer = ix.writer(limitmb=128)
+        count = 0
+        for entry in entries:
+            writer.add_document(**entry_fields(entry))
+            count += 1
+        writer.commit()
+        storage.write_meta(generation, entries=count, **meta)
+    except BaseException:
+        storage.discard(generation)
+        raise
+    storage.swap_in(root, generation)
+    return generation
+
+
+def rebuild(session: Session, root: Path, timeout: float = WRITE_TIMEOUT) -> int:
+    """Rebuild from every published document; returns the number of entries."""
+    entries = [e for doc in published_documents(session) for e in entries_for_document(doc)]
+    build(root, entries, timeout)
+    return len(entries)
+
+
+def update_document(session: Session, root: Path, slug: str,
+                    timeout: float = WRITE_TIMEOUT) -> int:
+    """Bring one document's entries in step with the database (the editor calls this
+    after publishing or unpublishing). Falls back to a full rebuild when there is no
+    index yet or it was built by another analyzer version. Returns entries written."""
+    with storage.writer_lock(root, timeout):
+        generation = storage.current_dir(root)
+        if generation is None or not storage.is_current_version(generation):
+            entries = [e for d in published_documents(session) for e in entries_for_document(d)]
+            build_unlocked(root, entries)
+            return len([e for e in entries if e.slug == slug])
+        entries = [e for d in published_documents(session, slug) for e in entries_for_document(d)]
+        ix = whoosh_index.open_dir(str(generation))
+        writer = ix.writer(timeout=timeout)
+        try:
+            writer.delete_by_term("slug", slug)
+            for entry in entries:
+                writer.add_document(**entry_fields(entry))
+        except BaseException:
+            writer.cancel()
+            raise
+        # Merging drops a removed document's words from the term list too, so a
+        # withdrawn text cannot surface in spelling suggestions or completions.
+        writer.commit(optimize=not entries)
+        return len(entries)
+
+
+@dataclass
+class IndexReport:
+    generation: str | None
+    version_ok: bool
+    missing: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.generation is not None and self.version_ok and not (
+            self.missing or self.stale or self.unexpected)
+
+
+def check(session: Session, root: Path) -> IndexReport:
+    """Compare the live index with the published documents of the database."""
+    generation = storage.current_dir(root)
+    if generation is None or not generation.is_dir():
+        return IndexReport(None, False, missing=[d.slug for d in published_documents(session)])
+    report = IndexReport(generation.name, storage.is_current_version(generation))
+    indexed: dict[str, set[int]] = {}
+    with whoosh_index.open_dir(str(generation)).searcher() as searcher:
+        for stored in searcher.all_stored_fields():
+            indexed.setdefault(stored["slug"], set()).add(stored["revision"])
+    expected = {d.slug: d.current_revision_id for d in published_documents(session)}
+    report.missing = sorted(set(expected) - set(indexed))
+    report.stale = sorted(s for s, rev in expected.items() if s in indexed and indexed[s] != {rev})
+    report.unexpected = sorted(set(indexed) - set(expected))
+    return report

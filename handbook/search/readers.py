@@ -1,0 +1,102 @@
+"""Long-lived searchers per thread that follow the live generation.
+
+A searcher is reused across requests and checked at most every REFRESH_SECONDS:
+when the pointer names another generation or the generation got new commits, a
+fresh searcher replaces it. Any failure while opening discards the old state and
+reopens (never keep using a searcher after a failed refresh)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from whoosh.searching import Searcher
+
+from handbook.search import storage
+from handbook.search.ranking import Ranker
+
+REFRESH_SECONDS = 1.0
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass
+class IndexView:
+    """What one query needs: the searcher, its ranker and the generation's metadata."""
+
+    searcher: Searcher
+    ranker: Ranker
+    generation: Path
+    meta: dict
+    checked_at: float = 0.0
+    cache: dict = field(default_factory=dict)
+
+    def close(self) -> None:
+        try:
+            self.searcher.close()
+        except Exception:  # closing a searcher whose files are gone: nothing to save
+            log.debug("closing a stale searcher failed", exc_info=True)
+
+
+def open_view(root: Path) -> IndexView:
+    generation, ix = storage.open_current(root)
+    meta = storage.read_meta(generation)
+    if not storage.is_current_version(generation):
+        log.warning("search index %s was built by analyzer %s; run `flask handbook reindex`",
+                    generation.name, meta.get("analyzer"))
+    searcher = ix.searcher()
+    return IndexView(searcher, Ranker(searcher), generation, meta, time.monotonic())
+
+
+class SearcherPool:
+    """One IndexView per thread (Whoosh searchers share file handles)."""
+
+    def __init__(self, root: Path, refresh_seconds: float = REFRESH_SECONDS) -> None:
+        self.root = Path(root)
+        self.refresh_seconds = refresh_seconds
+        self._local = threading.local()
+
+    def _fresh(self, view: IndexView | None) -> IndexView:
+        if view is not None:
+            if time.monotonic() - view.checked_at < self.refresh_seconds:
+                return view
+            if self._still_live(view):
+                view.checked_at = time.monotonic()
+                return view
+            view.close()
+        return open_view(self.root)
+
+    def _still_live(self, view: IndexView) -> bool:
+        try:
+            return (storage.current_dir(self.root) == view.generation
+                    and view.searcher.up_to_date())
+        except (OSError, ValueError):
+            return False
+
+    def run(self, work: Callable[[IndexView], T]) -> T:
+        """Call `work` with an up-to-date view; retried once on a fresh view when the
+        index files vanished mid-query (a generation pruned or swapped)."""
+        for attempt in (1, 2):
+            previous = getattr(self._local, "view", None)
+            self._local.view = None  # a failed reopen must not leave a closed view behind
+            view = self._fresh(previous)
+            self._local.view = view
+            try:
+                return work(view)
+            except (OSError, EOFError):
+                self._local.view = None
+                view.close()
+                if attempt == 2:
+                    raise storage.SearchUnavailable() from None
+        raise storage.SearchUnavailable()
+
+    def close(self) -> None:
+        view = getattr(self._local, "view", None)
+        if view is not None:
+            view.close()
+            self._local.view = None

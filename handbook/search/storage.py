@@ -1,0 +1,134 @@
+"""Index generations on disk: build beside the live one, swap a pointer file atomically.
+
+Layout of SEARCH_INDEX_DIR:
+  current          name of the live generation (replaced with os.replace)
+  write.lock       held (flock) by the one writer: a rebuild or an update
+  g-<stamp>-<pid>/ a Whoosh index plus meta.json (analyzer version, build time)
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from handbook.errors import HandbookError
+from handbook.fsutil import atomic_write_text
+from handbook.search.analysis import ANALYZER_VERSION
+
+POINTER = "current"
+LOCK = "write.lock"
+META = "meta.json"
+# A reader that opened an older generation may still lazily open its files;
+# keep superseded generations this long before deleting them.
+GRACE_SECONDS = 120
+
+
+class SearchUnavailable(HandbookError):
+    status = 503
+    title = "Chức năng tìm kiếm tạm thời chưa sẵn sàng"
+
+
+class IndexBusy(HandbookError):
+    status = 503
+    title = "Chỉ mục tìm kiếm đang được cập nhật, vui lòng thử lại"
+
+
+def current_name(root: Path) -> str | None:
+    try:
+        name = (root / POINTER).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    # The pointer names a sibling directory, never a path elsewhere.
+    return name if name and "/" not in name and not name.startswith(".") else None
+
+
+def current_dir(root: Path) -> Path | None:
+    name = current_name(root)
+    return root / name if name else None
+
+
+def read_meta(generation: Path) -> dict:
+    try:
+        return json.loads((generation / META).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def is_current_version(generation: Path) -> bool:
+    return read_meta(generation).get("analyzer") == ANALYZER_VERSION
+
+
+def new_generation(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / f"g-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    path.mkdir()
+    return path
+
+
+def write_meta(generation: Path, **extra) -> None:
+    meta = {"analyzer": ANALYZER_VERSION, "built_at": time.time(), **extra}
+    atomic_write_text(generation / META, json.dumps(meta))
+
+
+def swap_in(root: Path, generation: Path) -> None:
+    """Make `generation` live in one rename; readers see the old or the new one."""
+    atomic_write_text(root / POINTER, generation.name + "\n")
+    prune(root)
+
+
+def prune(root: Path, keep: int = 2) -> None:
+    """Delete superseded generations beyond the newest `keep` once past the grace time."""
+    live = current_name(root)
+    gens = sorted((p for p in root.glob("g-*") if p.is_dir() and p.name != live),
+                  key=lambda p: p.stat().st_mtime, reverse=True)
+    now = time.time()
+    for old in gens[keep - 1:]:
+        if now - old.stat().st_mtime > GRACE_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(generation: Path) -> None:
+    shutil.rmtree(generation, ignore_errors=True)
+
+
+@contextmanager
+def writer_lock(root: Path, timeout: float) -> Iterator[None]:
+    """One writer per index root across processes; raises IndexBusy after `timeout`."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK, "a+b") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy() from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def open_current(root: Path, attempts: int = 5):
+    """Open the live generation; retries while a swap or commit is in flight."""
+    for attempt in range(attempts):
+        generation = current_dir(root)
+        if generation is None:
+            raise SearchUnavailable("Chưa có chỉ mục tìm kiếm: chạy `flask handbook reindex`.")
+        try:
+            return generation, whoosh_index.open_dir(str(generation))
+        except (FileNotFoundError, OSError, whoosh_index.EmptyIndexError):
+            if attempt == attempts - 1:
+                raise SearchUnavailable() from None
+            time.sleep(0.02 * (attempt + 1))
+    raise SearchUnavailable()
