@@ -1,0 +1,156 @@
+"""Access policy at the HTTP boundary, deny by default. Every view declares a policy
+with one of the decorators below (placed right under the route decorator); a
+request to an endpoint without one is refused. Who may see which unit is decided
+in permissions.py, from the database, on every request."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask_login import current_user
+from werkzeug.exceptions import Unauthorized
+
+from handbook import db
+from handbook.accounts import permissions
+from handbook.accounts.models import User
+from handbook.accounts.permissions import Permissions
+from handbook.accounts.vocabulary import ROLES
+from handbook.errors import Forbidden
+from handbook.extensions import login_manager
+
+POLICY_ATTR = "access_policy"
+AUTH_AT = "_auth_at"
+log = logging.getLogger("handbook.security")
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str  # "public", "member" or "roles"
+    roles: frozenset[str] = frozenset()
+
+
+def _declare(policy: Policy):
+    def decorator(view):
+        setattr(view, POLICY_ATTR, policy)
+        return view
+    return decorator
+
+
+public = _declare(Policy("public"))
+member_required = _declare(Policy("member"))
+
+
+def role_required(*roles: str):
+    """Any of the roles, wherever it is held; scoped checks are up to the service."""
+    unknown = set(roles) - set(ROLES)
+    if not roles or unknown:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+    return _declare(Policy("roles", frozenset(roles)))
+
+
+def policy_of(app: Flask, endpoint: str) -> Policy | None:
+    return getattr(app.view_functions.get(endpoint), POLICY_ATTR, None)
+
+
+def demo_allowed() -> bool:
+    return current_app.config["ENV_NAME"] == "development"
+
+
+def current_permissions() -> Permissions:
+    if "permissions" not in g:
+        user = current_user if current_user.is_authenticated else None
+        g.permissions = permissions.ANONYMOUS  # what is left if loading raises: nothing
+        g.permissions = permissions.load(db.session(), user)
+    return g.permissions
+
+
+def needs_second_factor(user: User, perms: Permissions) -> bool:
+    """Privileged users reach their tools only with a second factor enrolled
+    (and, since enrolled users cannot log in without it, used)."""
+    if not perms.is_privileged or user.has_totp:
+        return False
+    return not (user.is_demo and demo_allowed())
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.endswith(".json") or \
+        request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def _login_required():
+    if _wants_json() or request.method != "GET":
+        raise Unauthorized()
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def enforce_policy():
+    """before_request: the one gate every request passes."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint == "static":
+        return None  # routing will answer 404/405 itself
+    policy = policy_of(current_app, endpoint)
+    if policy is None:
+        log.error("endpoint %s has no access policy; denied", endpoint)
+        raise Forbidden()
+    if policy.name == "public":
+        return None
+    if not current_user.is_authenticated:
+        return _login_required()
+    if policy.name == "member":
+        return None
+    perms = current_permissions()
+    if not perms.has_any(policy.roles):
+        log.info("authz_denied user=%s endpoint=%s", perms.user_id, endpoint)
+        raise Forbidden()
+    if needs_second_factor(current_user, perms):
+        if _wants_json():
+            raise Forbidden("Cần thiết lập xác thực hai bước trước khi dùng chức năng này.")
+        return redirect(url_for("accounts.second_factor", next=request.full_path.rstrip("?")))
+    return None
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    """The session holds 'id:version'. It is honoured only while the user is active,
+    the version still matches (logout, password change and deactivation rotate it)
+    and the session is younger than the absolute lifetime."""
+    user_id, _, version = token.partition(":")
+    if not user_id.isdigit() or not version or not _within_absolute_lifetime():
+        return None
+    user = db.session().get(User, int(user_id))
+    if user is None or not user.active:
+        return None
+    if not hmac.compare_digest(user.session_version.encode(), version.encode()):
+        return None
+    if user.is_demo and not demo_allowed():
+        return None
+    return user
+
+
+def _within_absolute_lifetime() -> bool:
+    started = session.get(AUTH_AT)
+    limit = current_app.config["SESSION_ABSOLUTE_LIFETIME"]
+    return isinstance(started, int) and 0 <= time.time() - started <= limit
+
+
+def no_store(response):
+    """Pages of a logged-in person are never stored by browsers or proxies."""
+    if session.get("_user_id") and request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store, private"
+        response.vary.add("Cookie")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.refresh_view = "accounts.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.needs_refresh_message = "Vui lòng đăng nhập lại để xác nhận."
+    login_manager.login_message_category = login_manager.needs_refresh_message_category = "info"
+    app.before_request(enforce_policy)
+    app.after_request(no_store)

@@ -1,0 +1,150 @@
+"""Login, logout, activation and second-factor pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from handbook.accounts import auth, mfa, throttle, web
+from handbook.accounts.access import current_permissions, demo_allowed, member_required, public
+from handbook.accounts.models import User, as_utc
+from handbook.accounts.vocabulary import ROLES, UNIT_KINDS, UNIT_VIEWER_ROLES
+from handbook.db import get_db, session
+from handbook.errors import Invalid, Problem
+from handbook.security import safe_next
+
+bp = Blueprint("accounts", __name__)
+TOO_MANY = "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút."
+
+
+def _next(default: str = "") -> str:
+    return safe_next(request.values.get("next"), default or url_for("content.index"))
+
+
+def _login_page(error: str = "", status: int = 200):
+    return render_template("accounts/login.html", error=error, next=_next(),
+                           username=request.form.get("ten_dang_nhap", "")[:64]), status
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+@public
+def login():
+    if request.method == "GET":
+        return _login_page()
+    username = request.form.get("ten_dang_nhap", "").strip()
+    password = request.form.get("mat_khau", "")
+    if not throttle.allowed(throttle.LOGIN, username, web.client_address()):
+        return _login_page(TOO_MANY, 429)
+    outcome = auth.authenticate(session(), web.passwords(), username, password, demo_allowed())
+    if not outcome.ok:
+        throttle.failed(throttle.LOGIN, username, web.client_address())
+        with get_db().transaction() as tx:
+            auth.record_failure(tx, outcome, web.actor())
+        return _login_page(auth.LOGIN_FAILED)
+    return _password_accepted(outcome.user, password, bool(request.form.get("ghi_nho")))
+
+
+def _password_accepted(user, password: str, remember: bool):
+    with get_db().transaction() as tx:
+        auth.rehash_if_needed(tx, web.passwords(), user.id, password, web.actor_for(user))
+        if not user.has_totp:
+            user = auth.record_login(tx, user.id, web.actor_for(user))
+    if user.has_totp:
+        web.hold_for_second_factor(user, remember, _next())
+        return redirect(url_for("accounts.login_second_factor"))
+    web.start_session(user, remember)
+    return redirect(_next())
+
+
+@bp.route("/dang-nhap/xac-thuc", methods=["GET", "POST"])
+@public
+def login_second_factor():
+    pending = web.pending_second_factor()
+    if pending is None:
+        return redirect(url_for("accounts.login"))
+    if request.method == "GET":
+        return render_template("accounts/login_second_factor.html")
+    user = _verify_pending(pending, request.form.get("ma", ""))
+    if isinstance(user, str):
+        return render_template("accounts/login_second_factor.html", error=user), 429 \
+            if user == TOO_MANY else 200
+    web.start_session(user, pending["remember"])
+    return redirect(safe_next(pending["next"], url_for("content.index")))
+
+
+def _verify_pending(pending: dict, code: str):
+    """The user when the code is right; otherwise the message to show."""
+    key, address = f"uid:{pending['uid']}", web.client_address()
+    if not throttle.allowed(throttle.SECOND_FACTOR, key, address):
+        return TOO_MANY
+    user = session().get(User, pending["uid"])
+    who = web.actor_for(user) if user else web.actor()
+    with get_db().transaction() as tx:
+        ok = user is not None and user.active and user.session_version == pending["ver"] \
+            and mfa.verify(tx, user.id, code, who)
+        if ok:
+            user = auth.record_login(tx, user.id, who)
+    if not ok:
+        throttle.failed(throttle.SECOND_FACTOR, key, address)
+        return "Mã xác thực không đúng hoặc đã được dùng."
+    return user
+
+
+@bp.post("/dang-xuat")
+@member_required
+def logout():
+    with get_db().transaction() as tx:
+        auth.logout(tx, current_user.id, web.actor())
+    web.end_session()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/kich-hoat", methods=["GET", "POST"])
+@public
+def activate():
+    if request.method == "GET":
+        return render_template("accounts/activate.html")
+    form = request.form
+    username = form.get("ten_dang_nhap", "").strip()
+    if not throttle.allowed(throttle.CODE, username, web.client_address()):
+        return render_template("accounts/activate.html", error=TOO_MANY, username=username), 429
+    try:
+        _redeem(username, form.get("ma", ""), form.get("mat_khau_moi", ""), form.get("nhap_lai", ""))
+    except Invalid as error:
+        return render_template("accounts/activate.html", problems=error.problems,
+                               username=username[:64]), 422
+    flash("Đã đặt mật khẩu. Mời bạn đăng nhập.", "info")
+    return redirect(url_for("accounts.login"))
+
+
+def _redeem(username: str, code: str, new: str, again: str) -> None:
+    if new != again:
+        raise Invalid([Problem("nhap_lai", "Hai lần nhập mật khẩu không giống nhau.")])
+    try:
+        with get_db().transaction() as tx:
+            auth.redeem_code(tx, web.passwords(), web.code_key(), username, code, new, web.actor())
+    except Invalid as error:
+        if any(p.field == "ma" for p in error.problems):
+            throttle.failed(throttle.CODE, username, web.client_address())
+        raise
+
+
+def _nav() -> dict:
+    perms = current_permissions()
+    return {"units": perms.has_any(UNIT_VIEWER_ROLES), "admin": perms.is_admin}
+
+
+@bp.app_context_processor
+def account_context() -> dict:
+    return {"account_nav": _nav, "unit_kinds": UNIT_KINDS, "roles_vi": ROLES}
+
+
+_VIETNAM = timezone(timedelta(hours=7))
+
+
+@bp.app_template_filter("gio")
+def vietnam_time(value) -> str:
+    return as_utc(value).astimezone(_VIETNAM).strftime("%d/%m/%Y %H:%M") if value else ""
