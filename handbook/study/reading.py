@@ -1,0 +1,207 @@
+"""Ingestion of reading events: validate a batch, store each event once, credit only
+the new ones to their sections. Safe to repeat, reorder and run concurrently.
+
+A batch is one write transaction: the events are inserted with ON CONFLICT
+(user_id, client_event_id) DO NOTHING RETURNING, so the database itself says which
+are new, and only those add seconds to `section_reads` in an upsert that can
+only ever add. `read_at` is set by the same statement the first time the total
+reaches the section's minimum reading time, and never changes after.
+
+Wire format (POST /hoc-tap/tien-do, JSON, X-CSRFToken header):
+    {"events": [{"id": "<client uuid>", "document": "<slug>", "anchor": "<section>",
+                 "seconds": 1..600, "occurred_at": "<ISO 8601 with offset>"}, ...]}
+answered with the ids accepted (new), duplicates (seen before) and rejected (with
+a reason: document, anchor or future), all of which the client may forget, plus
+the reading progress of each document in the batch. Any other field: 400."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import case, func, literal
+from sqlalchemy.orm import Session
+
+from handbook.content.versioning import VersionedCache
+from handbook.errors import HandbookError, Invalid, Problem
+from handbook.study import documents, sql
+from handbook.study.documents import StudyDocument
+from handbook.study.models import ReadingEvent, SectionRead, utcnow
+
+MAX_BATCH = 50
+MIN_SECONDS, MAX_SECONDS = 1, 600
+MAX_CREDIT = 120  # one event never credits more than two minutes
+CLOCK_SKEW = timedelta(minutes=5)
+EVENT_KEYS = frozenset({"id", "document", "anchor", "seconds", "occurred_at"})
+BATCH_KEYS = frozenset({"events"})
+_EVENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class UnexpectedField(HandbookError):
+    """A field the schema does not have: refused as a bad request, never ignored."""
+
+    status = 400
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    document: str
+    anchor: str
+    seconds: int
+    occurred_at: datetime
+
+
+@dataclass
+class BatchResult:
+    accepted: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    documents: list[StudyDocument] = field(default_factory=list)
+
+
+def _refuse_unknown(keys, allowed: frozenset[str], where: str) -> None:
+    if extra := sorted(str(k)[:40] for k in set(keys) - allowed):
+        raise UnexpectedField(f"Trường không được phép trong {where}: {', '.join(extra)}.")
+
+
+def parse_batch(body) -> list[Event]:
+    """The events of a JSON body. Any key outside the schema (a user or unit id, say)
+    refuses the whole batch with UnexpectedField: a member writes only their own
+    progress, and the server alone says who that is. Bad values raise Invalid with
+    every problem."""
+    if not isinstance(body, dict):
+        raise UnexpectedField("Cần một đối tượng JSON có danh sách 'events'.")
+    _refuse_unknown(body, BATCH_KEYS, "yêu cầu")
+    for item in body.get("events") or []:
+        if isinstance(item, dict):
+            _refuse_unknown(item, EVENT_KEYS, "sự kiện")
+    raw = body.get("events")
+    if not isinstance(raw, list):
+        raise Invalid([Problem("events", "Cần danh sách 'events'.")])
+    if not 1 <= len(raw) <= MAX_BATCH:
+        raise Invalid([Problem("events", f"Mỗi lần gửi từ 1 đến {MAX_BATCH} sự kiện.")])
+    events, problems = [], []
+    for i, item in enumerate(raw):
+        try:
+            events.append(_parse_event(item))
+        except Invalid as error:
+            problems += [Problem(f"events[{i}].{p.field}", p.reason) for p in error.problems]
+    if problems:
+        raise Invalid(problems)
+    return events
+
+
+def _parse_event(item) -> Event:
+    if not isinstance(item, dict) or set(item) != EVENT_KEYS:
+        fields = ", ".join(sorted(EVENT_KEYS))
+        raise Invalid([Problem("*", f"Sự kiện phải có đúng các trường {fields}.")])
+    problems = []
+    if not isinstance(item["id"], str) or not _EVENT_ID.match(item["id"]):
+        problems.append(Problem("id", "Mã sự kiện gồm 8–64 chữ, số, '-' hoặc '_'."))
+    for key, limit in (("document", 120), ("anchor", 200)):
+        if not isinstance(item[key], str) or len(item[key]) > limit:
+            problems.append(Problem(key, "Giá trị không hợp lệ."))
+    seconds = item["seconds"]
+    if type(seconds) is not int or not MIN_SECONDS <= seconds <= MAX_SECONDS:
+        problems.append(Problem("seconds", f"Số giây từ {MIN_SECONDS} đến {MAX_SECONDS}."))
+    occurred = _parse_time(item["occurred_at"])
+    if occurred is None:
+        problems.append(Problem("occurred_at", "Thời điểm theo ISO 8601, có múi giờ."))
+    if problems:
+        raise Invalid(problems)
+    return Event(item["id"], item["document"], item["anchor"], seconds, occurred)
+
+
+def _parse_time(value) -> datetime | None:
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(timezone.utc) if parsed.tzinfo else None
+
+
+def _reason(event: Event, doc: StudyDocument | None, now: datetime) -> str | None:
+    """Why a well-formed event cannot be counted; it is dropped, not retried."""
+    if doc is None:
+        return "document"
+    if event.anchor not in doc.required:
+        return "anchor"
+    if event.occurred_at > now + CLOCK_SKEW:
+        return "future"
+    return None
+
+
+def record_batch(tx: Session, user_id: int, events: list[Event], now: datetime | None = None,
+                 cache: VersionedCache | None = None) -> BatchResult:
+    """Store and credit a parsed batch for user_id, in the caller's write transaction."""
+    now = now or utcnow()
+    docs = documents.load_many(tx, {e.document for e in events}, cache)
+    result, valid, seen = BatchResult(), [], set()
+    for event in events:
+        if event.id in seen:
+            continue
+        seen.add(event.id)
+        reason = _reason(event, docs.get(event.document), now)
+        if reason:
+            result.rejected.append({"id": event.id, "reason": reason})
+        else:
+            valid.append(event)
+    result.documents = list({docs[e.document].id: docs[e.document] for e in valid}.values())
+    new_ids = _insert_events(tx, user_id, valid, docs, now)
+    result.accepted = [e.id for e in valid if e.id in new_ids]
+    result.duplicates = [e.id for e in valid if e.id not in new_ids]
+    _credit(tx, user_id, [e for e in valid if e.id in new_ids], docs, now)
+    return result
+
+
+def credit(seconds: int) -> int:
+    return min(seconds, MAX_CREDIT)
+
+
+def _insert_events(tx: Session, user_id: int, events: list[Event],
+                   docs: dict[str, StudyDocument], now: datetime) -> set[str]:
+    if not events:
+        return set()
+    rows = [{"user_id": user_id, "client_event_id": e.id, "document_id": docs[e.document].id,
+             "anchor": e.anchor, "seconds": e.seconds, "credited": credit(e.seconds),
+             "occurred_at": e.occurred_at, "received_at": now} for e in events]
+    # One cached statement run for many rows ("insertmanyvalues"): no per-batch compile.
+    table = ReadingEvent.__table__
+    stmt = (sql.insert(tx, table)
+            .on_conflict_do_nothing(index_elements=["user_id", "client_event_id"])
+            .returning(table.c.client_event_id))
+    return set(tx.scalars(stmt, rows))
+
+
+def _credit(tx: Session, user_id: int, events: list[Event],
+            docs: dict[str, StudyDocument], now: datetime) -> None:
+    totals: dict[tuple[int, int, str], int] = defaultdict(int)
+    required: dict[tuple[int, int, str], int] = {}
+    for e in events:
+        doc = docs[e.document]
+        key = (doc.id, doc.edition, e.anchor)
+        totals[key] += credit(e.seconds)
+        required[key] = doc.required[e.anchor]
+    if not totals:
+        return
+    # Sorted keys: concurrent batches lock rows in one order (no deadlock on PostgreSQL).
+    rows = [{"user_id": user_id, "document_id": d, "edition": ed, "anchor": a,
+             "seconds": totals[(d, ed, a)], "required_seconds": required[(d, ed, a)],
+             "read_at": now if totals[(d, ed, a)] >= required[(d, ed, a)] else None}
+            for d, ed, a in sorted(totals)]
+    table = SectionRead.__table__
+    stmt = sql.insert(tx, table)
+    new_total = table.c.seconds + stmt.excluded.seconds
+    read_now = literal(now, table.c.read_at.type)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["user_id", "document_id", "edition", "anchor"],
+        set_={"seconds": new_total,
+              "required_seconds": stmt.excluded.required_seconds,
+              "read_at": func.coalesce(table.c.read_at, case(
+                  (new_total >= stmt.excluded.required_seconds, read_now), else_=None))})
+    tx.execute(stmt, rows)

@@ -1,0 +1,145 @@
+"""A member's study pages: "Học tập của tôi", the reading-progress endpoint, the
+"Tôi đã học xong" confirmation, a campaign with its reflection, the self-check quiz."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for,
+)
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from handbook.accounts.access import current_permissions, member_required
+from handbook.accounts.vocabulary import CELL_ROLES, COMMITTEE_VIEWER, EDITOR
+from handbook.content.versioning import VersionedCache
+from handbook.db import get_db, session
+from handbook.errors import Forbidden, Invalid, NotFound, Problem
+from handbook.study import (
+    campaigns, completion, documents, overview, progress, quizzes, reading, reflections,
+)
+
+bp = Blueprint("study", __name__)
+MAX_BATCH_BYTES = 64 * 1024
+
+
+@bp.record_once
+def _create_document_cache(state) -> None:
+    state.app.extensions["study.documents"] = VersionedCache(state.app.config["CONTENT_CACHE_TTL"])
+
+
+@bp.get("/hoc-tap")
+@member_required
+def my_study():
+    return render_template("study/my_study.html",
+                           view=overview.member_overview(session(), current_user.id))
+
+
+@bp.get("/hoc-tap/tien-do")
+@member_required
+def progress_token():
+    """A fresh CSRF token for a reading page left open longer than the token lives."""
+    return jsonify(csrf_token=generate_csrf())
+
+
+@bp.post("/hoc-tap/tien-do")
+@member_required
+def record_progress():
+    _check_beacon()
+    events = reading.parse_batch(request.get_json(silent=True))
+    with get_db().transaction() as tx:
+        result = reading.record_batch(tx, current_user.id, events,
+                                      cache=current_app.extensions["study.documents"])
+        summary = progress.reading_summary(tx, current_user.id, result.documents)
+    return jsonify(accepted=result.accepted, duplicates=result.duplicates,
+                   rejected=result.rejected, documents=summary)
+
+
+def _check_beacon() -> None:
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        raise Forbidden()
+    if request.args:
+        raise reading.UnexpectedField("Không nhận tham số trên địa chỉ.")
+    if (request.content_length or 0) > MAX_BATCH_BYTES:
+        raise Invalid([Problem("events", "Lô sự kiện quá lớn.")])
+
+
+@bp.post("/hoc-tap/van-ban/<slug>/hoc-xong")
+@member_required
+def confirm(slug: str):
+    try:
+        with get_db().transaction() as tx:
+            completion.confirm(tx, current_user.id, slug)
+    except Invalid as error:
+        for problem in error.problems:
+            flash(problem.reason, "error")
+    else:
+        flash("Đã ghi nhận: bạn đã học xong văn bản này.", "info")
+    return redirect(url_for("content.document", slug=slug) + "#hoc-tap")
+
+
+@bp.get("/hoc-tap/dot/<int:campaign_id>")
+@member_required
+def campaign(campaign_id: int):
+    found = campaigns.get(session(), campaign_id)
+    if not campaigns.is_assigned(session(), current_user.id, found.id):
+        raise NotFound("Không tìm thấy đợt học tập.")
+    line = overview.campaign_line(session(), current_user.id, found)
+    return render_template("study/campaign.html", line=line,
+                           reflection=reflections.of_member(session(), current_user.id, found.id))
+
+
+@bp.post("/hoc-tap/dot/<int:campaign_id>/thu-hoach")
+@member_required
+def submit_reflection(campaign_id: int):
+    try:
+        with get_db().transaction() as tx:
+            reflections.submit(tx, current_user.id, campaign_id, request.form.get("noi_dung", ""))
+    except Invalid as error:
+        flash(error.problems[0].reason, "error")
+    else:
+        flash("Đã lưu bài thu hoạch.", "info")
+    return redirect(url_for("study.campaign", campaign_id=campaign_id) + "#thu-hoach")
+
+
+@bp.route("/hoc-tap/van-ban/<slug>/tu-kiem-tra", methods=["GET", "POST"])
+@member_required
+def quiz(slug: str):
+    doc = documents.load(session(), slug)
+    asked = quizzes.questions(session(), doc.id)
+    if not asked:
+        raise NotFound("Văn bản này chưa có câu hỏi tự kiểm tra.")
+    if request.method == "GET":
+        return render_template("study/quiz.html", doc=doc, questions=asked, attempt=None,
+                               requirement=quizzes.requirement(session(), current_user.id, doc))
+    answers = {q.id: _choice(request.form.get(f"cau_{q.id}")) for q in asked}
+    with get_db().transaction() as tx:
+        attempt = quizzes.grade(tx, current_user.id, doc, answers)
+        requirement = quizzes.requirement(tx, current_user.id, doc)
+    return render_template("study/quiz.html", doc=doc, questions=asked, attempt=attempt,
+                           requirement=requirement)
+
+
+def _choice(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and int(value) < 100 else None
+
+
+@bp.app_template_global("study_panel")
+def study_panel(slug: str | None) -> completion.DocumentStatus | None:
+    """The signed-in member's standing on a document, for the page around the cached article."""
+    if not slug or not current_user.is_authenticated:
+        return None
+    found = documents.load_many(session(), {slug}, current_app.extensions["study.documents"])
+    return completion.status(session(), current_user.id, found[slug]) if slug in found else None
+
+
+@bp.app_template_global("study_nav")
+def study_nav() -> dict[str, bool]:
+    perms = current_permissions()
+    return {"cells": perms.has_any(CELL_ROLES), "edit": perms.has_any((EDITOR,)),
+            "manage": perms.has_any((EDITOR, COMMITTEE_VIEWER))}
+
+
+def load_views() -> Blueprint:
+    from handbook.study import cell_views, manage_views  # noqa: F401
+
+    return bp

@@ -1,0 +1,70 @@
+"""Study test helpers: campaigns, reading whole documents, new revisions."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta, timezone
+
+from handbook.accounts.audit import Actor
+from handbook.accounts.permissions import Grant, Permissions
+from handbook.accounts.vocabulary import EDITOR
+from handbook.content.revisions import save_revision
+from handbook.content.source import parse_source
+from handbook.db import get_db
+from handbook.study import campaigns, documents, reading
+from handbook.study.models import Campaign
+
+ACTOR = Actor.system("test")
+EDITOR_PERMS = Permissions(1, (Grant(EDITOR, None, None),))
+_ids = itertools.count(1)
+
+
+def today() -> date:
+    return campaigns.today()
+
+
+def make_campaign(app, units, slugs, *, opens_on: date | None = None,
+                  deadline: date | None = None, pass_mark: int | None = None,
+                  title: str = "Học tập Nghị quyết") -> Campaign:
+    opens_on = opens_on or today() - timedelta(days=1)
+    deadline = deadline or today() + timedelta(days=30)
+    with app.app_context(), get_db(app).transaction() as tx:
+        doc_ids = [documents.load(tx, slug).id for slug in slugs]
+        form = campaigns.CampaignInput(
+            title=title, opens_on=opens_on.isoformat(), deadline=deadline.isoformat(),
+            quiz_pass_mark=str(pass_mark or ""), document_ids=doc_ids,
+            unit_ids=[u.id for u in units])
+        return campaigns.create(tx, ACTOR, EDITOR_PERMS, form)
+
+
+def event(slug: str, anchor: str, seconds: int, event_id: str | None = None,
+          when: datetime | None = None) -> reading.Event:
+    return reading.Event(event_id or f"ev-{next(_ids):08d}", slug, anchor, seconds,
+                         when or datetime.now(timezone.utc))
+
+
+def record(app, user_id: int, events: list[reading.Event]) -> reading.BatchResult:
+    with app.app_context(), get_db(app).transaction() as tx:
+        return reading.record_batch(tx, user_id, events)
+
+
+def read_all(app, user_id: int, slug: str) -> None:
+    """Send enough reading time for every section of the document's current revision."""
+    with app.app_context(), get_db(app).transaction() as tx:
+        doc = documents.load(tx, slug)
+    events = []
+    for anchor, required in doc.required.items():
+        left = max(required, 1)
+        while left > 0:
+            events.append(event(slug, anchor, min(left, reading.MAX_CREDIT)))
+            left -= reading.MAX_CREDIT
+    for start in range(0, len(events), reading.MAX_BATCH):
+        record(app, user_id, events[start:start + reading.MAX_BATCH])
+
+
+def revise(app, content_dir, slug: str, extra: str = "\n\nĐoạn bổ sung.",
+           requires_restudy: bool = False) -> None:
+    """Save a new revision of a test document with extra text at its end."""
+    raw = (content_dir / f"{slug}.md").read_text(encoding="utf-8") + extra
+    with app.app_context(), get_db(app).transaction() as tx:
+        save_revision(tx, parse_source(slug, raw), author="test", requires_restudy=requires_restudy)

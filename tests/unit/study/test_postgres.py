@@ -1,0 +1,64 @@
+"""The same ingestion and percentages on PostgreSQL. Runs when
+HANDBOOK_TEST_DATABASE_URL names a PostgreSQL database that may be emptied."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from sqlalchemy import func, select, text
+
+from handbook import create_app, migrate
+from handbook.db import get_db
+from handbook.study import completion, progress
+from handbook.study.models import ReadingEvent, SectionRead
+from handbook.study.progress import Ratio
+from tests import factories
+from tests.conftest import FAST_PASSWORD_HASHING, import_folder
+from tests.unit.study.helpers import event, make_campaign, read_all, record
+
+URL = os.environ.get("HANDBOOK_TEST_DATABASE_URL", "")
+pytestmark = pytest.mark.skipif(not URL.startswith("postgresql"),
+                                reason="HANDBOOK_TEST_DATABASE_URL is not a PostgreSQL URL")
+SLUG, ANCHOR = "quy-dinh-37", "dieu-1-noi-lam-trai-cuong-linh"
+
+
+@pytest.fixture
+def pg(tmp_path, content_dir):
+    app = create_app({"ENV_NAME": "testing", "TESTING": True, "SECRET_KEY": "test-secret-key",
+                      "DATABASE_URL": URL, "CONTENT_DIR": str(content_dir), "CONTENT_CACHE_TTL": 0,
+                      "SEARCH_INDEX_DIR": str(tmp_path / "idx"), **FAST_PASSWORD_HASHING})
+    with get_db(app).engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    migrate.upgrade(app)
+    import_folder(app, content_dir)
+    tree = factories.make_tree(app)
+    yield app, tree, factories.make_user(app, "pg.member", cell=tree.cell_a)
+    get_db(app).engine.dispose()
+
+
+def test_concurrent_resends_count_once_on_postgresql(pg):
+    app, _, member = pg
+    batches = [[event(SLUG, ANCHOR, 2, f"pg-{i:03d}") for i in range(k, k + 10)] for k in (0, 10)]
+    threads = [threading.Thread(target=record, args=(app, member.id, b[::step]))
+               for b in batches for step in (1, -1, 1, -1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with app.app_context(), get_db(app).transaction() as tx:
+        assert tx.scalar(select(func.count()).select_from(ReadingEvent)) == 20
+        assert tx.scalar(select(SectionRead.seconds)) == 40
+
+
+def test_percentages_and_completion_on_postgresql(pg):
+    app, tree, member = pg
+    campaign = make_campaign(app, [tree.grassroots], [SLUG, "nghi-quyet-35"])
+    read_all(app, member.id, SLUG)
+    with app.app_context(), get_db(app).transaction() as tx:
+        first = completion.confirm(tx, member.id, SLUG)
+        assert completion.confirm(tx, member.id, SLUG).id == first.id
+    with app.app_context(), get_db(app).transaction() as tx:
+        assert progress.campaign_progress(tx, [member.id])[(member.id, campaign.id)] == Ratio(1, 2)
+        assert progress.overall_progress(tx, [member.id])[member.id].percent == 50

@@ -1,0 +1,103 @@
+"""The reading-progress endpoint: JSON shape, idempotence, own progress only, CSRF."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from handbook import create_app, migrate
+from handbook.db import get_db
+from handbook.study.models import ReadingEvent, SectionRead
+from tests import factories
+from tests.conftest import FAST_PASSWORD_HASHING, import_folder
+from tests.web.study.conftest import SLUG, batch
+
+URL = "/hoc-tap/tien-do"
+JSON = {"Accept": "application/json"}  # as reading.js sends it
+
+
+def count(app, model) -> int:
+    with app.app_context(), get_db(app).transaction() as tx:
+        return tx.scalar(select(func.count()).select_from(model))
+
+
+def test_a_batch_is_counted_once_and_answers_with_progress(client, library):
+    first = client.post(URL, json=batch({}, {"id": "web-event-x", "seconds": 7}))
+    assert first.status_code == 200
+    data = first.get_json()
+    assert data["accepted"] == ["web-event-0000", "web-event-x"] and data["rejected"] == []
+    summary = data["documents"][SLUG]
+    assert set(summary) == {"read", "done", "total", "percent"} and summary["total"] > 0
+    again = client.post(URL, json=batch({}, {"id": "web-event-x", "seconds": 7}))
+    assert again.get_json()["duplicates"] == ["web-event-0000", "web-event-x"]
+    assert count(library, ReadingEvent) == 2
+
+
+@pytest.mark.parametrize("body", [
+    batch(user_id=1), batch({"user_id": 1}), batch({"unit_id": 3}), batch(cell_id=3),
+])
+def test_user_or_unit_ids_in_the_body_are_refused_with_400(client, library, member, body):
+    response = client.post(URL, json=body, headers=JSON)
+    assert response.status_code == 400 and response.is_json
+    assert count(library, ReadingEvent) == 0 and count(library, SectionRead) == 0
+
+
+def test_ids_in_the_query_string_are_refused(client, library, member):
+    assert client.post(f"{URL}?user_id=1", json=batch()).status_code == 400
+    assert count(library, ReadingEvent) == 0
+
+
+def test_bad_values_list_every_problem(client):
+    response = client.post(URL, json=batch({"seconds": 0}, {"seconds": 9000, "id": "x"}),
+                           headers=JSON)
+    assert response.status_code == 422
+    fields = {d["field"] for d in response.get_json()["error"]["details"]}
+    assert fields == {"events[0].seconds", "events[1].seconds", "events[1].id"}
+
+
+def test_form_posts_and_cross_site_requests_are_refused(client):
+    assert client.post(URL, data={"events": "x"}).status_code == 400
+    cross_site = {"Sec-Fetch-Site": "cross-site"}
+    assert client.post(URL, json=batch(), headers=cross_site).status_code == 403
+
+
+def test_anonymous_gets_401(anon_client):
+    assert anon_client.post(URL, json=batch(), headers=JSON).status_code == 401
+
+
+def test_token_endpoint_gives_a_fresh_csrf_token(client):
+    response = client.get(URL, headers=JSON)
+    assert response.status_code == 200 and len(response.get_json()["csrf_token"]) > 20
+
+
+@pytest.fixture
+def csrf_app(tmp_path, content_dir):
+    app = create_app({"ENV_NAME": "testing", "TESTING": True, "SECRET_KEY": "test-secret-key",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'csrf.db'}",
+                      "CONTENT_DIR": str(content_dir), "CONTENT_CACHE_TTL": 0,
+                      "SEARCH_INDEX_DIR": str(tmp_path / "idx"), **FAST_PASSWORD_HASHING})
+    migrate.upgrade(app)
+    import_folder(app, content_dir)
+    yield app
+    get_db(app).engine.dispose()
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_the_beacon_needs_the_csrf_header(csrf_app):
+    factories.make_user(csrf_app, "doc.gia", password=factories.PASSWORD)
+    client = csrf_app.test_client()
+    token = _token(client.get("/dang-nhap").get_data(as_text=True))
+    client.post("/dang-nhap", data={"ten_dang_nhap": "doc.gia", "mat_khau": factories.PASSWORD,
+                                    "csrf_token": token})
+    page = client.get(f"/van-ban/{SLUG}").get_data(as_text=True)
+    page_token = re.search(r'data-csrf="([^"]+)"', page).group(1)
+    assert client.post(URL, json=batch()).status_code == 400
+    assert client.post(URL, json=batch(), headers={"X-CSRFToken": "sai"}).status_code == 400
+    ok = client.post(URL, json=batch(), headers={"X-CSRFToken": page_token})
+    assert ok.status_code == 200 and ok.get_json()["accepted"] == ["web-event-0000"]
+    assert count(csrf_app, ReadingEvent) == 1
