@@ -17,21 +17,25 @@ $(STAMP): requirements.txt requirements-dev.txt
 setup-dev: $(STAMP)
 
 # Development instance: SQLite under instance/, the library imported and indexed,
-# demo accounts, then the server on http://127.0.0.1:5000.
+# demo accounts (their passwords are printed), then the server on http://127.0.0.1:5000.
 run: export HANDBOOK_ENV_NAME := development
 run: $(STAMP)
 	$(BIN)/flask handbook init-db
 	$(BIN)/flask handbook import-content
-	@if $(BIN)/flask handbook --help | grep -q reindex; then $(BIN)/flask handbook reindex; fi
-	@if $(BIN)/flask handbook --help | grep -q ' demo '; then $(BIN)/flask handbook demo --scale small; fi
+	$(BIN)/flask handbook reindex --if-needed
+	$(BIN)/flask handbook demo --scale small
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Each benchmark prints its figures beside a peer measured in the same run.
 bench: $(STAMP)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m benchmarks.http_bench
+	$(BIN)/python benchmarks/search_bench.py
+	$(BIN)/python -m benchmarks.accounts_bench --logins
+	$(BIN)/python -m benchmarks.study_bench
 
 clean:
 	rm -rf $(VENV) instance search_index/*/ .pytest_cache

@@ -18,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+DEMO_PASSWORD = "Mật khẩu demo 2025"
 
 
 def free_port() -> int:
@@ -47,14 +48,14 @@ def flask_cli(env: dict[str, str], *args: str) -> str:
 
 @contextmanager
 def prepared_instance() -> Iterator[dict[str, str]]:
-    """A fresh database with content imported (and indexed, when search exists)."""
+    """A fresh database with the library imported and indexed, and the small demo."""
     workdir = Path(tempfile.mkdtemp(prefix="handbook-bench-"))
     env = instance_env(workdir)
     try:
         flask_cli(env, "init-db")
         flask_cli(env, "import-content")
-        if "reindex" in flask_cli(env, "--help"):
-            flask_cli(env, "reindex")
+        flask_cli(env, "reindex")
+        flask_cli(env, "demo", "--scale", "small", "--password", DEMO_PASSWORD)
         yield env
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from handbook import config, db, errors, security
-from handbook.extensions import csrf
+from handbook import accounts, config, db, errors, security
+from handbook.extensions import csrf, limiter
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -22,12 +22,20 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
+    accounts.init_app(app)  # login manager, password hasher, deny-by-default access gate
 
 
 def register_blueprints(app: Flask) -> None:
     from handbook.content.views import bp as content_bp
+    from handbook.search.views import bp as search_bp
+    from handbook.study.views import load_views as study_views
 
     app.register_blueprint(content_bp)
+    app.register_blueprint(search_bp)
+    for blueprint in accounts.blueprints():
+        app.register_blueprint(blueprint)
+    app.register_blueprint(study_views())
 
 
 def register_cli(app: Flask) -> None:

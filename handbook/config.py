@@ -49,7 +49,7 @@ ACCOUNT_DEFAULTS = {
     "RATELIMIT_STORAGE_URI": "memory://",          # set a redis:// URL in production
     "RATELIMIT_STRATEGY": "moving-window",
     "LOGIN_LIMIT_ACCOUNT": "10 per 15 minutes; 40 per day",
-    "LOGIN_LIMIT_ADDRESS": "150 per 15 minutes; 1000 per day",
+    "LOGIN_LIMIT_ADDRESS": "300 per 15 minutes; 2000 per day",  # CGNAT: many members, one IP
     "CODE_LIMIT_ACCOUNT": "5 per 15 minutes; 20 per day",
     "ACTIVATION_CODE_HOURS": 72,
     "RESET_CODE_HOURS": 24,

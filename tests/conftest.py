@@ -9,10 +9,14 @@ from pathlib import Path
 import pytest
 
 from handbook import create_app, migrate
+from handbook.accounts.vocabulary import ADMIN, COMMITTEE_VIEWER, EDITOR, SECRETARY
 from handbook.content import importer
 from handbook.db import get_db
+from tests import factories
 
 TEST_CONTENT = Path(__file__).parent / "data" / "content"
+# Argon2id at a tiny cost keeps the suite fast; one test checks the production cost.
+FAST_PASSWORD_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 64}
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +44,7 @@ def app(tmp_path, content_dir):
         "CONTENT_DIR": str(content_dir),
         "SEARCH_INDEX_DIR": str(tmp_path / "search_index"),
         "CONTENT_CACHE_TTL": 0,
+        **FAST_PASSWORD_HASHING,
     })
     migrate.upgrade(app)
     yield app
@@ -63,8 +68,61 @@ def library(app, content_dir):
 
 
 @pytest.fixture
-def client(library):
+def client(library, member):
+    """A client logged in as an ordinary member of cell A."""
+    return login(library.test_client(), member.username)
+
+
+@pytest.fixture
+def anon_client(library):
     return library.test_client()
+
+
+def login(client, username: str, password: str = factories.PASSWORD,
+          totp_secret: str | None = None):
+    """Log in through the real forms (and the second factor when enrolled)."""
+    response = client.post("/dang-nhap", data={"ten_dang_nhap": username, "mat_khau": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    if totp_secret:
+        response = client.post("/dang-nhap/xac-thuc", data={"ma": factories.totp_now(totp_secret)})
+        assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def tree(app) -> factories.Tree:
+    return factories.make_tree(app)
+
+
+@pytest.fixture
+def member(app, tree):
+    return factories.make_user(app, "nguyen.van.an", cell=tree.cell_a, full_name="Nguyễn Văn An")
+
+
+@pytest.fixture
+def role_users(app, tree) -> dict:
+    """One user per role, privileged ones with a second factor enrolled: name → (user, secret)."""
+    specs = {
+        "secretary": ("tran.thi.binh", tree.cell_a, ((SECRETARY, tree.cell_a),)),
+        "committee": ("le.van.cuong", tree.cell_b, ((COMMITTEE_VIEWER, tree.committee),)),
+        "editor": ("pham.thi.dung", tree.cell_c, ((EDITOR, None),)),
+        "admin": ("hoang.van.em", None, ((ADMIN, None),)),
+    }
+    made = {}
+    for name, (username, cell, grants) in specs.items():
+        secret = factories.new_totp_secret()
+        made[name] = (factories.make_user(app, username, cell=cell, grants=grants,
+                                          totp_secret=secret), secret)
+    return made
+
+
+@pytest.fixture
+def clients(library, member, role_users) -> dict:
+    """A logged-in client per role, plus "anon"."""
+    made = {"anon": library.test_client(), "member": login(library.test_client(), member.username)}
+    for name, (user, secret) in role_users.items():
+        made[name] = login(library.test_client(), user.username, totp_secret=secret)
+    return made
 
 
 @pytest.fixture

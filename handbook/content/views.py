@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from handbook.accounts.access import member_required
 from handbook.content import library
 from handbook.content.versioning import VersionedCache
 from handbook.content.vocabulary import EFFECT_STATUSES
@@ -70,6 +71,7 @@ def _document_fragment(slug: str) -> Fragment:
 
 
 @bp.get("/")
+@member_required
 def index():
     query = _library_query()
     fragment = _cached(("library", query), lambda: _library_fragment(query))
@@ -77,12 +79,14 @@ def index():
 
 
 @bp.get("/van-ban/<slug>")
+@member_required
 def document(slug: str):
     fragment = _cached(("document", slug), lambda: _document_fragment(slug))
     return render_template("content/document.html", fragment=fragment)
 
 
 @bp.post("/tuy-chinh/co-chu")
+@member_required
 def font_size():
     size = request.form.get("co_chu", "vua")
     response = make_response(redirect(safe_next(request.form.get("next"), url_for("content.index"))))
