@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from handbook.accounts import audit
@@ -46,10 +46,13 @@ class DocumentStatus:
         return self.completion is None and self.read.done >= self.read.total and self.quiz.satisfied
 
 
+_CURRENT = select(Completion).where(
+    Completion.user_id == bindparam("user_id"), Completion.document_id == bindparam("doc_id"),
+    Completion.edition == bindparam("edition"))
+
+
 def current_completion(session: Session, user_id: int, doc: StudyDocument) -> Completion | None:
-    return session.scalar(select(Completion).where(
-        Completion.user_id == user_id, Completion.document_id == doc.id,
-        Completion.edition == doc.edition))
+    return session.scalar(_CURRENT, {"user_id": user_id, "doc_id": doc.id, "edition": doc.edition})
 
 
 def status(session: Session, user_id: int, doc: StudyDocument) -> DocumentStatus:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from handbook.accounts import audit
@@ -91,10 +91,13 @@ def best_score(session: Session, user_id: int, doc: StudyDocument) -> int | None
         QuizAttempt.edition == doc.edition))
 
 
+_ANY_QUESTION = select(QuizQuestion.id).where(
+    QuizQuestion.document_id == bindparam("doc_id")).limit(1)
+
+
 def requirement(session: Session, user_id: int, doc: StudyDocument) -> Requirement:
     """The highest pass mark among the member's campaigns holding doc, when doc has questions."""
-    has_questions = session.scalar(select(QuizQuestion.id).where(
-        QuizQuestion.document_id == doc.id).limit(1))
+    has_questions = session.scalar(_ANY_QUESTION, {"doc_id": doc.id})
     if has_questions is None:
         return Requirement(None, None)
     assigned = campaigns.assignments([user_id]).subquery()
