@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
 from handbook import accounts, config, db, errors, security
@@ -11,6 +13,7 @@ from handbook.extensions import csrf, limiter
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     config.load(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the default SQLite file lives here
     register_extensions(app)
     register_blueprints(app)
     errors.register_error_handlers(app)

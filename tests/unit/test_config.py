@@ -26,3 +26,18 @@ def test_environment_variables_override_defaults(monkeypatch, tmp_path):
     app = create_app()
     assert app.config["CONTENT_DIR"] == str(tmp_path)
     assert not app.config["SESSION_COOKIE_SECURE"]
+
+
+
+def test_fresh_clone_creates_the_instance_folder_for_sqlite(tmp_path, monkeypatch):
+    from flask import Flask
+
+    from handbook import migrate
+
+    instance = tmp_path / "instance"
+    monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(instance))
+    monkeypatch.setenv("HANDBOOK_ENV_NAME", "development")
+    app = create_app()
+    assert instance.is_dir() and app.config["DATABASE_URL"] == f"sqlite:///{instance / 'handbook.db'}"
+    migrate.upgrade(app)
+    assert (instance / "handbook.db").exists()
