@@ -27,6 +27,7 @@ run: $(STAMP)
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
+	$(BIN)/ruff check handbook tests benchmarks
 	$(BIN)/python -m pytest
 
 # Each benchmark prints its figures beside a peer measured in the same run.

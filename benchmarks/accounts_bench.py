@@ -19,7 +19,12 @@ import urllib.request
 from pathlib import Path
 
 from benchmarks.harness import (
-    DEMO_PASSWORD, ROOT, gunicorn, instance_env, machine, prepared_instance,
+    DEMO_PASSWORD,
+    ROOT,
+    gunicorn,
+    instance_env,
+    machine,
+    prepared_instance,
 )
 
 VERIFICATIONS = 200

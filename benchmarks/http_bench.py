@@ -8,7 +8,6 @@ Runs alternate between endpoints so machine noise hits all alike."""
 from __future__ import annotations
 
 from statistics import median
-
 from urllib.parse import quote
 
 from benchmarks.accounts_bench import login_cookie

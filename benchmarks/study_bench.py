@@ -15,7 +15,7 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy import func, select
@@ -117,7 +117,7 @@ class Session:
 def plan_batches(member: Member, anchors: dict[str, list[str]],
                  rng: random.Random) -> list[list[dict]]:
     """New batches interleaved with the previous batch sent again in reverse order."""
-    now = datetime.now(timezone.utc).isoformat()
+    now = datetime.now(UTC).isoformat()
     fresh = []
     for _ in range(BATCHES):
         batch = []

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handbook.content.models import Document, DocumentTag, Relation, Revision, Section, utcnow
 from handbook.content import versioning
+from handbook.content.models import Document, DocumentTag, Relation, Revision, Section, utcnow
 from handbook.content.render import render
 from handbook.content.source import DocumentMeta, SourceDocument
 from handbook.content.vocabulary import number_key

@@ -180,7 +180,8 @@ def _relations(value, fail) -> tuple[RelationSpec, ...]:
         kind = vocab.relation_code(str(item["loai"]))
         number = collapse_spaces(nfc(str(item["so_hieu"])))
         if kind is None:
-            fail(key, f"loại quan hệ '{item['loai']}' không hợp lệ (thay thế, sửa đổi, bổ sung, hướng dẫn, căn cứ)")
+            fail(key, f"loại quan hệ '{item['loai']}' không hợp lệ "
+                      "(thay thế, sửa đổi, bổ sung, hướng dẫn, căn cứ)")
         elif not vocab.is_valid_number(number):
             fail(key, f"'{number}' không đúng dạng số hiệu")
         else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -42,7 +42,7 @@ class CampaignInput:
 
 
 def local_midnight_utc(day: date) -> datetime:
-    return datetime.combine(day, time.min, VIETNAM).astimezone(timezone.utc)
+    return datetime.combine(day, time.min, VIETNAM).astimezone(UTC)
 
 
 def today(now: datetime | None = None) -> date:

@@ -8,18 +8,22 @@ while a minor edit keeps everything."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from handbook.db import Base
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from handbook.db import Base, utcnow
 
 
 class Campaign(Base):

@@ -4,7 +4,14 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for,
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
 )
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -15,7 +22,14 @@ from handbook.content.versioning import VersionedCache
 from handbook.db import get_db, session
 from handbook.errors import Forbidden, Invalid, NotFound, Problem
 from handbook.study import (
-    campaigns, completion, documents, overview, progress, quizzes, reading, reflections,
+    campaigns,
+    completion,
+    documents,
+    overview,
+    progress,
+    quizzes,
+    reading,
+    reflections,
 )
 
 bp = Blueprint("study", __name__)

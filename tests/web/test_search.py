@@ -9,6 +9,7 @@ import pytest
 from handbook.db import session
 from handbook.search import indexer
 
+
 @pytest.fixture
 def search_client(client, library):
     with library.app_context():

@@ -33,5 +33,5 @@ def test_cache_is_bounded(app):
     cache = VersionedCache(ttl=0, max_entries=2)
     with get_db(app).sessions() as s:
         for key in "abc":
-            cache.get(s, key, lambda: key)
+            cache.get(s, key, lambda key=key: key)
         assert list(cache._entries) == ["b", "c"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from handbook.accounts.audit import Actor
 from handbook.accounts.permissions import Grant, Permissions
@@ -40,7 +40,7 @@ def make_campaign(app, units, slugs, *, opens_on: date | None = None,
 def event(slug: str, anchor: str, seconds: int, event_id: str | None = None,
           when: datetime | None = None) -> reading.Event:
     return reading.Event(event_id or f"ev-{next(_ids):08d}", slug, anchor, seconds,
-                         when or datetime.now(timezone.utc))
+                         when or datetime.now(UTC))
 
 
 def record(app, user_id: int, events: list[reading.Event]) -> reading.BatchResult:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -72,7 +72,7 @@ def test_a_membership_ended_before_the_campaign_does_not_assign(study, tree, mem
     with study.app_context(), get_db(study).transaction() as tx:
         members.transfer(tx, ACTOR, member.id, tree.cell_c.id)
     campaign = make_campaign(study, [tree.cell_a], [QD37], opens_on=today() + timedelta(days=2))
-    later = datetime.now(timezone.utc) + timedelta(days=5)
+    later = datetime.now(UTC) + timedelta(days=5)
     by_campaign, _ = ratios(study, [member.id], as_of=later)
     assert (member.id, campaign.id) not in by_campaign
 

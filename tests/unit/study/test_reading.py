@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -99,7 +99,7 @@ def test_read_at_is_set_when_the_minimum_is_reached_and_never_moves(study, membe
 
 
 def test_unknown_documents_anchors_and_future_events_are_rejected(study, member):
-    later = datetime.now(timezone.utc) + timedelta(hours=1)
+    later = datetime.now(UTC) + timedelta(hours=1)
     result = record(study, member.id, [
         event("khong-co", ANCHOR, 5, "missing-doc"), event(SLUG, "khong-co", 5, "missing-anchor"),
         event(SLUG, ANCHOR, 5, "from-future", when=later), event(SLUG, ANCHOR, 5, "good-one-1")])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -59,7 +59,7 @@ def test_my_study_shows_campaigns_progress_and_history(client, library, member, 
 def test_overdue_campaigns_are_shown_as_such(client, library, tree, member):
     with library.app_context(), get_db(library).transaction() as tx:
         tx.execute(update(Membership).where(Membership.user_id == member.id)
-                   .values(started_at=datetime.now(timezone.utc) - timedelta(days=60)))
+                   .values(started_at=datetime.now(UTC) - timedelta(days=60)))
     make_campaign(library, [tree.cell_a], [SLUG], title="Đợt đã hết hạn",
                   opens_on=today() - timedelta(days=10), deadline=today() - timedelta(days=2))
     html = client.get("/hoc-tap").get_data(as_text=True)
