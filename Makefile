@@ -24,6 +24,7 @@ run: $(STAMP)
 	$(BIN)/flask handbook import-content
 	$(BIN)/flask handbook reindex --if-needed
 	$(BIN)/flask handbook demo --scale small
+	$(BIN)/flask handbook demo-campaign
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)

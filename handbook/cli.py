@@ -28,5 +28,6 @@ def load_feature_commands() -> AppGroup:
     from handbook.accounts import commands as _accounts  # noqa: F401
     from handbook.content import commands as _content  # noqa: F401
     from handbook.search import commands as _search  # noqa: F401
+    from handbook.study import commands as _study  # noqa: F401
 
     return handbook_cli
