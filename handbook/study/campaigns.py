@@ -67,11 +67,15 @@ def publishable_documents(session: Session) -> list[Document]:
                                 .order_by(Document.issued_on.desc(), Document.id.desc())))
 
 
+_DATE_LABELS = {"ngay_mo": "Ngày mở", "han": "Hạn hoàn thành"}
+
+
 def _parse_date(value: str, field_name: str, problems: list[Problem]) -> date | None:
     try:
         return date.fromisoformat((value or "").strip())
     except ValueError:
-        problems.append(Problem(field_name, "Ngày theo dạng năm-tháng-ngày."))
+        label = _DATE_LABELS[field_name]
+        problems.append(Problem(field_name, f"{label}: ngày không hợp lệ, cần dạng năm-tháng-ngày."))
         return None
 
 

@@ -46,6 +46,14 @@ def test_every_problem_is_reported(study, tree):
                                                        "don_vi"}
 
 
+def test_each_bad_date_names_its_field(study, tree):
+    bad = form(study, [tree.cell_a], opens_on="31/02/2026", deadline="mai")
+    with pytest.raises(Invalid) as error:
+        create(study, EDITOR_PERMS, bad)
+    reasons = {p.field: p.reason for p in error.value.problems}
+    assert reasons["ngay_mo"].startswith("Ngày mở") and reasons["han"].startswith("Hạn hoàn thành")
+
+
 def test_committee_viewer_addresses_only_their_subtree(study, tree):
     perms = viewer_of(tree.committee)
     assert create(study, perms, form(study, [tree.grassroots, tree.cell_b])).id
