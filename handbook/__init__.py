@@ -6,8 +6,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from handbook import accounts, config, db, errors, security
-from handbook.extensions import csrf, limiter
+from handbook import accounts, config, db, errors, navigation, security
+from handbook.extensions import csrf
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -25,8 +25,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
     accounts.init_app(app)  # login manager, password hasher, deny-by-default access gate
+    navigation.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

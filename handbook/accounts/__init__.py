@@ -7,9 +7,10 @@ from flask import Blueprint, Flask
 
 def init_app(app: Flask) -> None:
     """Login manager, password hasher and the access-policy gate."""
-    from handbook.accounts import access, web
+    from handbook.accounts import access, throttle, web
 
     web.init_app(app)
+    throttle.init_app(app)
     access.init_app(app)
     if app.config["ENV_NAME"] == "production" and \
             app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
-from limits import RateLimitItem, parse_many
+from flask import Flask, current_app
+from limits import RateLimitItem, parse_many, storage, strategies
 
-from handbook.extensions import limiter
+_STRATEGIES = {
+    "moving-window": strategies.MovingWindowRateLimiter,
+    "sliding-window-counter": strategies.SlidingWindowCounterRateLimiter,
+    "fixed-window": strategies.FixedWindowRateLimiter,
+}
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,21 @@ class Rule:
 LOGIN = Rule("login", "LOGIN_LIMIT_ACCOUNT", "LOGIN_LIMIT_ADDRESS")
 CODE = Rule("code", "CODE_LIMIT_ACCOUNT", "LOGIN_LIMIT_ADDRESS")
 SECOND_FACTOR = Rule("totp", "CODE_LIMIT_ACCOUNT", "LOGIN_LIMIT_ADDRESS")
+
+
+def init_app(app: Flask) -> None:
+    """One counter store per app: memory:// for one process, redis:// shared by all nodes.
+    Nothing runs per request; only login, code and second-factor views count."""
+    config = app.config
+    strategy = _STRATEGIES.get(config["RATELIMIT_STRATEGY"])
+    if strategy is None:
+        raise ValueError(f"unknown RATELIMIT_STRATEGY {config['RATELIMIT_STRATEGY']!r}")
+    app.extensions["handbook.throttle"] = strategy(storage.storage_from_string(
+        config["RATELIMIT_STORAGE_URI"]))
+
+
+def _limiter() -> strategies.RateLimiter:
+    return current_app.extensions["handbook.throttle"]
 
 
 def account_key(username: str) -> str:
@@ -38,13 +57,10 @@ def _checks(rule: Rule, account: str, address: str) -> list[tuple[RateLimitItem,
 
 def allowed(rule: Rule, account: str, address: str) -> bool:
     """False once the account or the address has used up its failures."""
-    if not limiter.enabled:
-        return True
-    return all(limiter.limiter.test(item, scope, key)
+    return all(_limiter().test(item, scope, key)
                for item, scope, key in _checks(rule, account, address))
 
 
 def failed(rule: Rule, account: str, address: str) -> None:
-    if limiter.enabled:
-        for item, scope, key in _checks(rule, account, address):
-            limiter.limiter.hit(item, scope, key)
+    for item, scope, key in _checks(rule, account, address):
+        _limiter().hit(item, scope, key)
