@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 
@@ -104,10 +104,14 @@ def _handle_http(error: HTTPException):
 
 
 def _handle_unexpected(error: Exception):
-    from flask import current_app
-
     current_app.logger.exception("Unhandled error on %s", request.path)
-    return _respond(500, _HTTP_TITLES[500], "Vui lòng thử lại sau ít phút.")
+    title, message = _HTTP_TITLES[500], "Vui lòng thử lại sau ít phút."
+    if _wants_json():
+        return _respond(500, title, message)
+    # Rendered without context processors: the database (and with it the signed-in
+    # user) may be what failed, and the fault page must not fail again.
+    page = current_app.jinja_env.get_template("errors/fault.html")
+    return page.render(title=title, message=message), 500
 
 
 def register_error_handlers(app: Flask) -> None:

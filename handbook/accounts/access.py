@@ -15,9 +15,10 @@ from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
 from handbook import db
-from handbook.accounts import permissions
+from handbook.accounts import permissions, principal
 from handbook.accounts.models import User
 from handbook.accounts.permissions import Permissions
+from handbook.accounts.principal import Principal
 from handbook.accounts.vocabulary import ROLES
 from handbook.errors import Forbidden
 from handbook.extensions import login_manager
@@ -61,14 +62,18 @@ def demo_allowed() -> bool:
 
 
 def current_permissions() -> Permissions:
+    user = current_user
+    if not user.is_authenticated:
+        return permissions.ANONYMOUS
+    if isinstance(user, Principal):
+        return user.permissions
+    # Just logged in: Flask-Login holds the User given to login_user().
     if "permissions" not in g:
-        user = current_user if current_user.is_authenticated else None
-        g.permissions = permissions.ANONYMOUS  # what is left if loading raises: nothing
-        g.permissions = permissions.load(db.session(), user)
+        g.permissions = principal.permissions_of(db.session(), user.id)
     return g.permissions
 
 
-def needs_second_factor(user: User, perms: Permissions) -> bool:
+def needs_second_factor(user: Principal | User, perms: Permissions) -> bool:
     """Privileged users reach their tools only with a second factor enrolled
     (and, since enrolled users cannot log in without it, used)."""
     if not perms.is_privileged or user.has_totp:
@@ -114,14 +119,15 @@ def enforce_policy():
 
 
 @login_manager.user_loader
-def load_user(token: str) -> User | None:
+def load_user(token: str) -> Principal | None:
     """The session holds 'id:version'. It is honoured only while the user is active,
     the version still matches (logout, password change and deactivation rotate it)
     and the session is younger than the absolute lifetime."""
     user_id, _, version = token.partition(":")
-    if not user_id.isdigit() or not version or not _within_absolute_lifetime():
+    if not user_id.isdigit() or int(user_id) >= 2**63 or not version \
+            or not _within_absolute_lifetime():
         return None
-    user = db.session().get(User, int(user_id))
+    user = principal.load(db.session(), int(user_id))
     if user is None or not user.active:
         return None
     if not hmac.compare_digest(user.session_version.encode(), version.encode()):

@@ -1,14 +1,15 @@
-"""What a user may do, computed from the database on every request: roles held,
-units visible. Pure: no request, no session cookie; access.py wraps it for Flask."""
+"""What a user may do: roles held, units visible. Read from the database on every
+request (principal.py), never cached in the session cookie, so a role revoked or a
+secretary transferred takes effect on the next request. No Flask here: access.py
+wraps it for the web."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from handbook.accounts.models import Membership, RoleGrant, Unit, User
+from handbook.accounts.models import Unit
 from handbook.accounts.vocabulary import (
     ADMIN,
     CELL_ROLES,
@@ -69,28 +70,6 @@ class Permissions:
 
 
 ANONYMOUS = Permissions(None)
-
-
-# Built once: this runs on every request, and building a statement costs more than running it.
-_GRANTS = (
-    select(RoleGrant.role, RoleGrant.unit_id, Unit.path)
-    .outerjoin(Unit, Unit.id == RoleGrant.unit_id)
-    .where(RoleGrant.user_id == bindparam("user_id"))
-    .where((RoleGrant.unit_id.is_(None)) | (Unit.active.is_(True)))
-)
-_CURRENT_CELL = select(Membership.unit_id).where(
-    Membership.user_id == bindparam("user_id"), Membership.ended_at.is_(None))
-
-
-def load(session: Session, user: User | None) -> Permissions:
-    """Read the user's grants now; nothing is cached in the session cookie, so a
-    role revoked or a secretary transferred takes effect on the next request."""
-    if user is None or not user.active:
-        return ANONYMOUS
-    params = {"user_id": user.id}
-    rows = session.execute(_GRANTS, params)
-    cell_id = session.scalar(_CURRENT_CELL, params)
-    return Permissions(user.id, tuple(Grant(*row) for row in rows), cell_id)
 
 
 def visible_unit(session: Session, permissions: Permissions, unit_id: int) -> Unit:

@@ -8,9 +8,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from handbook.accounts import auth, mfa, throttle, web
-from handbook.accounts.access import current_permissions, demo_allowed, member_required, public
+from handbook.accounts.access import demo_allowed, member_required, public
 from handbook.accounts.models import User, as_utc
-from handbook.accounts.vocabulary import ROLES, UNIT_KINDS, UNIT_VIEWER_ROLES
+from handbook.accounts.vocabulary import ROLES, UNIT_KINDS
 from handbook.db import get_db, session
 from handbook.errors import Invalid, Problem
 from handbook.security import safe_next
@@ -132,14 +132,9 @@ def _redeem(username: str, code: str, new: str, again: str) -> None:
         raise
 
 
-def _nav() -> dict:
-    perms = current_permissions()
-    return {"units": perms.has_any(UNIT_VIEWER_ROLES), "admin": perms.is_admin}
-
-
 @bp.app_context_processor
 def account_context() -> dict:
-    return {"account_nav": _nav, "unit_kinds": UNIT_KINDS, "roles_vi": ROLES}
+    return {"unit_kinds": UNIT_KINDS, "roles_vi": ROLES}
 
 
 _VIETNAM = timezone(timedelta(hours=7))

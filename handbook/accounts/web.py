@@ -8,6 +8,7 @@ import time
 
 from flask import Flask, current_app, request, session
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from handbook.accounts.access import AUTH_AT
 from handbook.accounts.audit import Actor
@@ -54,6 +55,7 @@ def start_session(user: User, remember: bool) -> None:
     login_user(user, remember=False)
     session.permanent = remember  # "remember me" = the session outlives the browser
     session[AUTH_AT] = int(time.time())
+    generate_csrf()  # seeded now, so the pages that follow never rewrite the cookie for it
 
 
 def end_session() -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handbook.accounts import permissions
+from handbook.accounts import principal
 from handbook.accounts.audit import Actor
 from handbook.accounts.demo import ROOT_CODE
 from handbook.accounts.models import Unit, User
@@ -36,4 +36,4 @@ def ensure_campaign(tx: Session) -> Campaign:
         opens_on=opens_on.isoformat(), deadline=(opens_on + timedelta(days=30)).isoformat(),
         document_ids=doc_ids, unit_ids=[root.id])
     actor = Actor(editor.id, editor.username)
-    return campaigns.create(tx, actor, permissions.load(tx, editor), form)
+    return campaigns.create(tx, actor, principal.permissions_of(tx, editor.id), form)

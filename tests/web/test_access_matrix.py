@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handbook.accounts import access, members, permissions
+from handbook.accounts import access, members, principal
 from handbook.accounts.audit import Actor
 from handbook.db import get_db
 from tests.conftest import login
@@ -165,7 +165,7 @@ def test_permission_check_failing_fails_closed(app, clients, tree, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("database unavailable")
 
-    monkeypatch.setattr(permissions, "load", broken)
+    monkeypatch.setattr(principal, "load", broken)
     response = clients["admin"].get(f"/don-vi/{tree.cell_a.id}")
     assert response.status_code == 500
     assert "Chi bộ ấp 1" not in response.get_data(as_text=True)

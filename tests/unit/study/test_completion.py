@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from handbook.accounts import permissions
-from handbook.accounts.models import AuditEvent, User
+from handbook.accounts import principal
+from handbook.accounts.models import AuditEvent
 from handbook.accounts.vocabulary import SECRETARY
 from handbook.db import get_db
 from handbook.errors import Invalid, NotFound
@@ -27,7 +27,7 @@ def secretary(app, tree):
     user = factories.make_user(app, "tran.thi.binh", cell=tree.cell_a,
                                grants=((SECRETARY, tree.cell_a),))
     with app.app_context(), get_db(app).transaction() as tx:
-        return user, permissions.load(tx, tx.get(User, user.id))
+        return user, principal.permissions_of(tx, user.id)
 
 
 def test_confirming_before_reading_everything_is_refused(study, member):

@@ -1,0 +1,78 @@
+"""The signed-in user as a request sees them: who they are, whether their session
+still holds, and what they may do, read in one query on every request.
+
+Not an ORM object on purpose: the gate runs on every page, and one plain query is
+several times cheaper than loading a User and then its grants and cell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from handbook.accounts.models import Membership, RoleGrant, Unit, User
+from handbook.accounts.permissions import ANONYMOUS, Grant, Permissions
+
+_users, _grants, _units = User.__table__.c, RoleGrant.__table__.c, Unit.__table__.c
+_memberships = Membership.__table__.c
+
+# Built once: building a statement costs more than running it.
+_CURRENT_CELL = (select(_memberships.unit_id)
+                 .where(_memberships.user_id == _users.id, _memberships.ended_at.is_(None))
+                 .scalar_subquery())
+_PRINCIPAL = (
+    select(_users.id, _users.username, _users.full_name, _users.session_version,
+           _users.active, _users.is_demo, _users.totp_secret.is_not(None).label("has_totp"),
+           _CURRENT_CELL.label("cell_id"),
+           _grants.role, _grants.unit_id, _units.path.label("unit_path"),
+           _units.active.label("unit_active"))
+    .select_from(User.__table__)
+    .outerjoin(RoleGrant.__table__, _grants.user_id == _users.id)
+    .outerjoin(Unit.__table__, _units.id == _grants.unit_id)
+    .where(_users.id == bindparam("user_id"))
+)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Implements what Flask-Login asks of a user, and nothing that writes."""
+
+    id: int
+    username: str
+    full_name: str
+    session_version: str
+    active: bool
+    is_demo: bool
+    has_totp: bool
+    permissions: Permissions
+
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+
+def load(session: Session, user_id: int) -> Principal | None:
+    """The user with their grants (only those on active units, or unit-less) and
+    current cell; None if there is no such user."""
+    rows = session.connection().execute(_PRINCIPAL, {"user_id": user_id}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    grants = tuple(Grant(row.role, row.unit_id, row.unit_path) for row in rows
+                   if row.role is not None and (row.unit_id is None or row.unit_active))
+    permissions = Permissions(first.id, grants, first.cell_id) if first.active else ANONYMOUS
+    return Principal(first.id, first.username, first.full_name, first.session_version,
+                     bool(first.active), bool(first.is_demo), bool(first.has_totp), permissions)
+
+
+def permissions_of(session: Session, user_id: int) -> Permissions:
+    """What the user may do now; ANONYMOUS for unknown or deactivated users."""
+    found = load(session, user_id)
+    return found.permissions if found else ANONYMOUS
