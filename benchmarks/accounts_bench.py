@@ -21,6 +21,7 @@ from pathlib import Path
 from benchmarks.harness import (
     DEMO_PASSWORD,
     ROOT,
+    USER_AGENT,
     gunicorn,
     instance_env,
     machine,
@@ -61,6 +62,7 @@ def _login(base: str, username: str, password: str = DEMO_PASSWORD):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar),
                                          _NoRedirect())
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     html = opener.open(base + "/dang-nhap", timeout=30).read().decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     form = urllib.parse.urlencode({"csrf_token": token, "ten_dang_nhap": username,

@@ -19,6 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DEMO_PASSWORD = "Mật khẩu demo 2025"
+# Every client of a benchmark names itself alike: the session is bound to the
+# browser that logged in, so wrk must present the agent the login used.
+USER_AGENT = "handbook-bench/1"
 
 
 def free_port() -> int:
@@ -98,7 +101,7 @@ def wrk(url: str, seconds: int = 8, connections: int = 16, headers: dict | None 
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
-    for name, value in (headers or {}).items():
+    for name, value in {"User-Agent": USER_AGENT, **(headers or {})}.items():
         cmd[1:1] = ["-H", f"{name}: {value}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     return {

@@ -19,6 +19,7 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 _WRITE = "handbook_write"
+_READ = "handbook_read"
 
 
 class Base(DeclarativeBase):
@@ -63,8 +64,12 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
 def _sqlite_on_begin(conn) -> None:
     # A deferred transaction that reads then writes fails at once with
     # SQLITE_BUSY whatever busy_timeout says; IMMEDIATE waits for the lock.
-    immediate = conn.get_execution_options().get(_WRITE, False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    # Request reads run without BEGIN: each statement sees the latest commit,
+    # as under PostgreSQL's READ COMMITTED, and a page pays no transaction.
+    options = conn.get_execution_options()
+    if options.get(_READ):
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_WRITE) else "BEGIN")
 
 
 class Database:
@@ -73,6 +78,8 @@ class Database:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.reads = sessionmaker(self.engine.execution_options(**{_READ: True}))
+        event.listen(self.reads, "before_flush", _refuse_writes)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -96,10 +103,14 @@ def get_db(app: Flask | None = None) -> Database:
     return (app or current_app).extensions["handbook.db"]
 
 
+def _refuse_writes(*_args) -> None:
+    raise RuntimeError("the request session only reads; write in Database.transaction()")
+
+
 def session() -> Session:
     """The read session of the current app context, opened on first use."""
     if "db_session" not in g:
-        g.db_session = get_db().sessions()
+        g.db_session = get_db().reads()
     return g.db_session
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response
+from flask.sessions import SecureCookieSessionInterface
 
 CSP = "; ".join((
     "default-src 'self'",
@@ -27,7 +28,22 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
+class SignedCookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per set
+    of keys instead of twice per request."""
+
+    def __init__(self) -> None:
+        self._serializers: dict = {}
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if keys not in self._serializers:
+            self._serializers = {keys: super().get_signing_serializer(app)}
+        return self._serializers[keys]
+
+
 def register(app: Flask) -> None:
+    app.session_interface = SignedCookieSessions()
     app.after_request(_add_headers)
 
 

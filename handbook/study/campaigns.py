@@ -158,7 +158,7 @@ def assignments(users: Users, as_of: datetime | None = None) -> Select:
         .join(CampaignUnit, CampaignUnit.unit_id == target.id)
         .join(Campaign, Campaign.id == CampaignUnit.campaign_id)
         .where(Membership.user_id.in_(users),
-               Campaign.starts_at <= (as_of or utcnow()),
+               Campaign.starts_at <= (utcnow() if as_of is None else as_of),
                Membership.started_at < Campaign.ends_at,
                or_(Membership.ended_at.is_(None), Membership.ended_at > Campaign.starts_at))
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, literal, select
 from sqlalchemy.orm import Session
 
 from handbook.accounts import audit
@@ -22,7 +22,7 @@ from handbook.content.models import Document
 from handbook.errors import Invalid, NotFound, Problem
 from handbook.study import documents, progress, quizzes, sql
 from handbook.study.documents import StudyDocument
-from handbook.study.models import Completion, utcnow
+from handbook.study.models import Completion, SectionRead, utcnow
 from handbook.study.quizzes import Requirement
 
 SELF, SECRETARY = "self", "secretary"
@@ -55,10 +55,33 @@ def current_completion(session: Session, user_id: int, doc: StudyDocument) -> Co
     return session.scalar(_CURRENT, {"user_id": user_id, "doc_id": doc.id, "edition": doc.edition})
 
 
+def _status_statement():
+    """Everything the document page shows of a member's standing, in one query: one
+    row per section read (at least one row, with anchor NULL when none is)."""
+    user_id, doc_id, edition, now = quizzes.BIND
+    done = (select(Completion.id)
+            .where(Completion.user_id == user_id, Completion.document_id == doc_id,
+                   Completion.edition == edition)
+            .scalar_subquery())
+    one_row = select(literal(1).label("one")).subquery()
+    return (select(SectionRead.anchor, done.label("completion_id"),
+                   *quizzes.requirement_columns(user_id, doc_id, edition, now))
+            .select_from(one_row)
+            .outerjoin(SectionRead, and_(
+                SectionRead.user_id == user_id, SectionRead.document_id == doc_id,
+                SectionRead.edition == edition, SectionRead.read_at.is_not(None))))
+
+
+_STATUS = _status_statement()
+
+
 def status(session: Session, user_id: int, doc: StudyDocument) -> DocumentStatus:
-    return DocumentStatus(doc, frozenset(progress.read_anchors(session, user_id, doc)),
-                          current_completion(session, user_id, doc),
-                          quizzes.requirement(session, user_id, doc))
+    rows = session.connection().execute(_STATUS, quizzes.params(user_id, doc)).all()
+    first = rows[0]
+    # Sections since dropped from the document do not count.
+    read = frozenset(row.anchor for row in rows if row.anchor is not None) & doc.to_read
+    done = session.get(Completion, first.completion_id) if first.completion_id else None
+    return DocumentStatus(doc, read, done, quizzes.requirement_of(first))
 
 
 def _record(tx: Session, user_id: int, doc: StudyDocument, method: str,

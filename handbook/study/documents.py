@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
@@ -46,7 +47,7 @@ class StudyDocument:
     edition: int
     required: dict[str, int]  # anchor → seconds, for every section of the current revision
 
-    @property
+    @cached_property  # documents are cached across requests; this is asked on every page
     def to_read(self) -> frozenset[str]:
         return frozenset(a for a, seconds in self.required.items() if seconds > 0)
 

@@ -13,7 +13,13 @@ from handbook.accounts.audit import Actor
 from handbook.errors import Invalid, NotFound, Problem
 from handbook.study import campaigns
 from handbook.study.documents import StudyDocument
-from handbook.study.models import Campaign, CampaignDocument, QuizAttempt, QuizQuestion
+from handbook.study.models import (
+    Campaign,
+    CampaignDocument,
+    QuizAttempt,
+    QuizQuestion,
+    utcnow,
+)
 from handbook.text import collapse_spaces, nfc
 
 MAX_PROMPT, MAX_CHOICE = 1000, 300
@@ -85,25 +91,38 @@ def grade(tx: Session, user_id: int, doc: StudyDocument, answers: dict[int, int]
     return attempt
 
 
-def best_score(session: Session, user_id: int, doc: StudyDocument) -> int | None:
-    return session.scalar(select(func.max(QuizAttempt.score)).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.document_id == doc.id,
-        QuizAttempt.edition == doc.edition))
+def requirement_columns(user_id, doc_id, edition, now) -> tuple:
+    """(has_questions, pass_mark, best_score) as scalar subqueries, so the document
+    page can ask for them in the same query as the rest of the member's standing.
+    pass_mark is the highest among the member's open campaigns holding the document."""
+    has_questions = select(QuizQuestion.id).where(QuizQuestion.document_id == doc_id).exists()
+    assigned = campaigns.assignments([user_id], now).subquery()
+    pass_mark = (select(func.max(Campaign.quiz_pass_mark))
+                 .join(assigned, assigned.c.campaign_id == Campaign.id)
+                 .join(CampaignDocument, CampaignDocument.campaign_id == Campaign.id)
+                 .where(CampaignDocument.document_id == doc_id).scalar_subquery())
+    best = (select(func.max(QuizAttempt.score))
+            .where(QuizAttempt.user_id == user_id, QuizAttempt.document_id == doc_id,
+                   QuizAttempt.edition == edition).scalar_subquery())
+    return (has_questions.label("has_questions"), pass_mark.label("pass_mark"),
+            best.label("best_score"))
 
 
-_ANY_QUESTION = select(QuizQuestion.id).where(
-    QuizQuestion.document_id == bindparam("doc_id")).limit(1)
+def params(user_id: int, doc: StudyDocument) -> dict:
+    """Values of the bind parameters named below, for one member and document."""
+    return {"user_id": user_id, "doc_id": doc.id, "edition": doc.edition, "now": utcnow()}
+
+
+# Built once: the document page asks on every view.
+BIND = tuple(bindparam(name) for name in ("user_id", "doc_id", "edition", "now"))
+_REQUIREMENT = select(*requirement_columns(*BIND))
+
+
+def requirement_of(row) -> Requirement:
+    if not row.has_questions:
+        return Requirement(None, None)
+    return Requirement(row.pass_mark, row.best_score, available=True)
 
 
 def requirement(session: Session, user_id: int, doc: StudyDocument) -> Requirement:
-    """The highest pass mark among the member's campaigns holding doc, when doc has questions."""
-    has_questions = session.scalar(_ANY_QUESTION, {"doc_id": doc.id})
-    if has_questions is None:
-        return Requirement(None, None)
-    assigned = campaigns.assignments([user_id]).subquery()
-    mark = session.scalar(
-        select(func.max(Campaign.quiz_pass_mark))
-        .join(assigned, assigned.c.campaign_id == Campaign.id)
-        .join(CampaignDocument, CampaignDocument.campaign_id == Campaign.id)
-        .where(CampaignDocument.document_id == doc.id))
-    return Requirement(mark, best_score(session, user_id, doc), available=True)
+    return requirement_of(session.execute(_REQUIREMENT, params(user_id, doc)).one())

@@ -16,8 +16,7 @@ from flask import (
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from handbook.accounts.access import current_permissions, member_required
-from handbook.accounts.vocabulary import CELL_ROLES, COMMITTEE_VIEWER, EDITOR
+from handbook.accounts.access import member_required
 from handbook.content.versioning import VersionedCache
 from handbook.db import get_db, session
 from handbook.errors import Forbidden, Invalid, NotFound, Problem
@@ -144,13 +143,6 @@ def study_panel(slug: str | None) -> completion.DocumentStatus | None:
         return None
     found = documents.load_many(session(), {slug}, current_app.extensions["study.documents"])
     return completion.status(session(), current_user.id, found[slug]) if slug in found else None
-
-
-@bp.app_template_global("study_nav")
-def study_nav() -> dict[str, bool]:
-    perms = current_permissions()
-    return {"cells": perms.has_any(CELL_ROLES), "edit": perms.has_any((EDITOR,)),
-            "manage": perms.has_any((EDITOR, COMMITTEE_VIEWER))}
 
 
 def load_views() -> Blueprint:

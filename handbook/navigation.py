@@ -1,0 +1,66 @@
+"""The site's main navigation, in one place: each entry names the roles that see it.
+A reader's links depend only on their roles, so they are built once per role set
+(url_for is not free, and every page shows them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, request, url_for
+
+from handbook.accounts.access import current_permissions
+from handbook.accounts.vocabulary import (
+    ADMIN,
+    CELL_ROLES,
+    COMMITTEE_VIEWER,
+    EDITOR,
+    UNIT_VIEWER_ROLES,
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    endpoint: str
+    roles: frozenset[str] | None = None  # None: every signed-in member
+
+
+ENTRIES = (
+    Entry("Thư viện", "content.index"),
+    Entry("Học tập", "study.my_study"),
+    Entry("Chi bộ học tập", "study.my_cells", CELL_ROLES),
+    Entry("Đợt học tập", "study.manage", frozenset({EDITOR, COMMITTEE_VIEWER})),
+    Entry("Đơn vị", "accounts.my_units", frozenset(UNIT_VIEWER_ROLES)),
+    Entry("Quản trị", "admin.index", frozenset({ADMIN})),
+    Entry("Tài khoản", "accounts.profile"),
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    endpoint: str
+    url: str
+
+
+def links() -> tuple[Link, ...]:
+    """The signed-in reader's links, in menu order."""
+    roles = current_permissions().roles
+    cache = current_app.extensions["handbook.navigation"]
+    key = (request.script_root, roles)
+    if key not in cache:
+        if len(cache) > 256:  # role sets are few; anything else is not worth keeping
+            cache.clear()
+        cache[key] = tuple(Link(e.label, e.endpoint, url_for(e.endpoint)) for e in ENTRIES
+                           if e.roles is None or roles & e.roles)
+    return cache[key]
+
+
+def has_role(*roles: str) -> bool:
+    return current_permissions().has_any(roles)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["handbook.navigation"] = {}  # a handful of role sets at most
+    app.add_template_global(links, "nav_links")
+    app.add_template_global(has_role)
