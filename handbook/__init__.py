@@ -31,6 +31,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from handbook.content.views import bp as content_bp
+    from handbook.notifications.views import bp as notifications_bp
+    from handbook.reports.views import bp as reports_bp
     from handbook.search.views import bp as search_bp
     from handbook.study.views import load_views as study_views
 
@@ -39,6 +41,8 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in accounts.blueprints():
         app.register_blueprint(blueprint)
     app.register_blueprint(study_views())
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """The signed-in user as a request sees them: who they are, whether their session
-still holds, and what they may do, read in one query on every request.
+still holds, what they may do and how many notifications await them, read in one
+query on every request.
 
 Not an ORM object on purpose: the gate runs on every page, and one plain query is
 several times cheaper than loading a User and then its grants and cell."""
@@ -8,23 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from handbook.accounts.models import Membership, RoleGrant, Unit, User
 from handbook.accounts.permissions import ANONYMOUS, Grant, Permissions
+from handbook.notifications.models import Notification
 
 _users, _grants, _units = User.__table__.c, RoleGrant.__table__.c, Unit.__table__.c
-_memberships = Membership.__table__.c
+_memberships, _notifications = Membership.__table__.c, Notification.__table__.c
 
 # Built once: building a statement costs more than running it.
 _CURRENT_CELL = (select(_memberships.unit_id)
                  .where(_memberships.user_id == _users.id, _memberships.ended_at.is_(None))
                  .scalar_subquery())
+_UNREAD = (select(func.count())
+           .where(_notifications.user_id == _users.id, _notifications.read_at.is_(None))
+           .scalar_subquery())
 _PRINCIPAL = (
     select(_users.id, _users.username, _users.full_name, _users.session_version,
            _users.active, _users.is_demo, _users.totp_secret.is_not(None).label("has_totp"),
-           _CURRENT_CELL.label("cell_id"),
+           _CURRENT_CELL.label("cell_id"), _UNREAD.label("unread"),
            _grants.role, _grants.unit_id, _units.path.label("unit_path"),
            _units.active.label("unit_active"))
     .select_from(User.__table__)
@@ -46,6 +51,7 @@ class Principal:
     is_demo: bool
     has_totp: bool
     permissions: Permissions
+    unread_notifications: int = 0
 
     is_authenticated = True
     is_anonymous = False
@@ -69,7 +75,8 @@ def load(session: Session, user_id: int) -> Principal | None:
                    if row.role is not None and (row.unit_id is None or row.unit_active))
     permissions = Permissions(first.id, grants, first.cell_id) if first.active else ANONYMOUS
     return Principal(first.id, first.username, first.full_name, first.session_version,
-                     bool(first.active), bool(first.is_demo), bool(first.has_totp), permissions)
+                     bool(first.active), bool(first.is_demo), bool(first.has_totp), permissions,
+                     first.unread)
 
 
 def permissions_of(session: Session, user_id: int) -> Permissions:

@@ -3,34 +3,24 @@ when HANDBOOK_TEST_DATABASE_URL names a PostgreSQL database that may be emptied.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
 
-from handbook import create_app, migrate
+from handbook import migrate
 from handbook.db import get_db
 from handbook.models import metadata
 from tests import factories
-from tests.conftest import FAST_PASSWORD_HASHING, import_folder, login
+from tests.conftest import import_folder, login
+from tests.postgres import empty_app, requires_postgres
 
-URL = os.environ.get("HANDBOOK_TEST_DATABASE_URL", "")
-pytestmark = pytest.mark.skipif(not URL.startswith("postgresql"),
-                                reason="HANDBOOK_TEST_DATABASE_URL is not a PostgreSQL URL")
+pytestmark = requires_postgres
 
 
 @pytest.fixture
 def pg_app(tmp_path, content_dir):
-    app = create_app({"ENV_NAME": "testing", "TESTING": True, "SECRET_KEY": "test-secret-key",
-                      "WTF_CSRF_ENABLED": False, "DATABASE_URL": URL,
-                      "CONTENT_DIR": str(content_dir), "CONTENT_CACHE_TTL": 0,
-                      "SEARCH_INDEX_DIR": str(tmp_path / "idx"), **FAST_PASSWORD_HASHING})
-    with get_db(app).engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    migrate.upgrade(app)
+    app = empty_app(tmp_path, content_dir, WTF_CSRF_ENABLED=False)
     yield app
     get_db(app).engine.dispose()
 

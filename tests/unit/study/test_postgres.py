@@ -3,35 +3,27 @@ HANDBOOK_TEST_DATABASE_URL names a PostgreSQL database that may be emptied."""
 
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from handbook import create_app, migrate
 from handbook.db import get_db
 from handbook.study import completion, progress
 from handbook.study.models import ReadingEvent, SectionRead
 from handbook.study.progress import Ratio
 from tests import factories
-from tests.conftest import FAST_PASSWORD_HASHING, import_folder
+from tests.conftest import import_folder
+from tests.postgres import empty_app, requires_postgres
 from tests.unit.study.helpers import event, make_campaign, read_all, record
 
-URL = os.environ.get("HANDBOOK_TEST_DATABASE_URL", "")
-pytestmark = pytest.mark.skipif(not URL.startswith("postgresql"),
-                                reason="HANDBOOK_TEST_DATABASE_URL is not a PostgreSQL URL")
+pytestmark = requires_postgres
 SLUG, ANCHOR = "quy-dinh-37", "dieu-1-noi-lam-trai-cuong-linh"
 
 
 @pytest.fixture
 def pg(tmp_path, content_dir):
-    app = create_app({"ENV_NAME": "testing", "TESTING": True, "SECRET_KEY": "test-secret-key",
-                      "DATABASE_URL": URL, "CONTENT_DIR": str(content_dir), "CONTENT_CACHE_TTL": 0,
-                      "SEARCH_INDEX_DIR": str(tmp_path / "idx"), **FAST_PASSWORD_HASHING})
-    with get_db(app).engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    migrate.upgrade(app)
+    app = empty_app(tmp_path, content_dir)
     import_folder(app, content_dir)
     tree = factories.make_tree(app)
     yield app, tree, factories.make_user(app, "pg.member", cell=tree.cell_a)

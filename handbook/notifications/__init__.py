@@ -1,0 +1,1 @@
+"""Notifications to members, and the reminders secretaries send."""

@@ -1,0 +1,1 @@
+"""Participation reports for secretaries and committees."""
