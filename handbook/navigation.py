@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, current_app, request, url_for
+from flask_login import current_user
 
 from handbook.accounts.access import current_permissions
 from handbook.accounts.vocabulary import (
     ADMIN,
-    CELL_ROLES,
     COMMITTEE_VIEWER,
     EDITOR,
     UNIT_VIEWER_ROLES,
@@ -28,7 +28,8 @@ class Entry:
 ENTRIES = (
     Entry("Thư viện", "content.index"),
     Entry("Học tập", "study.my_study"),
-    Entry("Chi bộ học tập", "study.my_cells", CELL_ROLES),
+    Entry("Thông báo", "notifications.inbox_page"),
+    Entry("Báo cáo", "reports.index", frozenset(UNIT_VIEWER_ROLES)),
     Entry("Đợt học tập", "study.manage", frozenset({EDITOR, COMMITTEE_VIEWER})),
     Entry("Đơn vị", "accounts.my_units", frozenset(UNIT_VIEWER_ROLES)),
     Entry("Quản trị", "admin.index", frozenset({ADMIN})),
@@ -56,6 +57,10 @@ def links() -> tuple[Link, ...]:
     return cache[key]
 
 
+def unread_notifications() -> int:
+    return getattr(current_user, "unread_notifications", 0)
+
+
 def has_role(*roles: str) -> bool:
     return current_permissions().has_any(roles)
 
@@ -64,3 +69,4 @@ def init_app(app: Flask) -> None:
     app.extensions["handbook.navigation"] = {}  # a handful of role sets at most
     app.add_template_global(links, "nav_links")
     app.add_template_global(has_role)
+    app.add_template_global(unread_notifications)

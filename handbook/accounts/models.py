@@ -43,6 +43,12 @@ class Unit(Base):
     def contains(self, other: Unit) -> bool:
         return other.path.startswith(self.path)
 
+    @property
+    def lineage_paths(self) -> list[str]:
+        """Paths of the units from the root down to this one ('/1/', '/1/4/', …)."""
+        parts = self.path.strip("/").split("/")
+        return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+
 
 class UnitEvent(Base):
     """History of a unit: created, renamed, moved, merged, closed, with before/after values."""

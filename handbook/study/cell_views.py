@@ -26,9 +26,8 @@ def my_cells():
 @bp.get("/hoc-tap/chi-bo/<int:unit_id>/dot/<int:campaign_id>")
 @role_required(*CELL_ROLES)
 def cell_campaign(unit_id: int, campaign_id: int):
-    with get_db().transaction() as tx:
-        view = cell.cell_campaign(tx, web.actor(), current_permissions(), unit_id, campaign_id)
-    return render_template("study/cell_campaign.html", view=view)
+    """The old address of the cell grid, kept for bookmarks."""
+    return redirect(url_for("reports.cell", unit_id=unit_id, campaign_id=campaign_id), 301)
 
 
 @bp.post("/hoc-tap/chi-bo/danh-dau-hoan-thanh")

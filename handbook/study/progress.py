@@ -60,7 +60,7 @@ def campaign_progress(session: Session, users: Users, as_of: datetime | None = N
                       ) -> dict[tuple[int, int], Ratio]:
     """(user_id, campaign_id) → Ratio, for every campaign assigned to each user."""
     assigned = campaigns.assigned_documents(users, as_of).subquery()
-    done = valid_completions().subquery()
+    done = valid_completions().where(Completion.user_id.in_(users)).subquery()
     rows = session.execute(
         select(assigned.c.user_id, assigned.c.campaign_id, func.count(done.c.document_id),
                func.count())
@@ -75,7 +75,7 @@ def overall_progress(session: Session, users: Users, as_of: datetime | None = No
     """user_id → Ratio over the distinct documents of all assigned campaigns.
     Users with nothing assigned are absent (Ratio() for them: nothing due)."""
     assigned = campaigns.assigned_documents(users, as_of).subquery()
-    done = valid_completions().subquery()
+    done = valid_completions().where(Completion.user_id.in_(users)).subquery()
     rows = session.execute(
         select(assigned.c.user_id, func.count(distinct(done.c.document_id)),
                func.count(distinct(assigned.c.document_id)))

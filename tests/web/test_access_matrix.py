@@ -180,5 +180,5 @@ def test_navigation_shows_each_role_its_tools_and_marks_the_current_page(clients
     member_page = clients["member"].get("/hoc-tap").get_data(as_text=True)
     admin_page = clients["admin"].get("/").get_data(as_text=True)
     assert 'href="/hoc-tap" aria-current="page"' in member_page
-    assert "Quản trị" not in member_page and "Chi bộ học tập" not in member_page
+    assert "Quản trị" not in member_page and "Báo cáo" not in member_page
     assert "Quản trị" in admin_page and 'href="/" aria-current="page"' in admin_page

@@ -1,0 +1,69 @@
+"""What each report page shows, assembled from the services: the entry list, the
+roll-up with its charts, the printable report. No HTTP here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from handbook.accounts.models import Unit
+from handbook.accounts.permissions import Permissions
+from handbook.reports import charts, rollup, scope
+from handbook.reports.rollup import Rollup
+from handbook.study.campaigns import today
+from handbook.study.models import Campaign
+
+
+@dataclass(frozen=True)
+class Entry:
+    unit: Unit
+    campaigns: list[Campaign]
+
+
+@dataclass(frozen=True)
+class RollupPage:
+    rollup: Rollup
+    campaigns: list[Campaign]
+    days: list[charts.Day]
+    participation_chart: Markup
+    progress_chart: Markup
+
+
+@dataclass(frozen=True)
+class PrintedReport:
+    rollup: Rollup
+    printed_on: date
+
+
+def entries(session: Session, perms: Permissions) -> list[Entry]:
+    return [Entry(u, scope.campaigns_reaching(session, u))
+            for u in scope.entry_units(session, perms)]
+
+
+def _rollup(session: Session, perms: Permissions, unit_id: int, campaign_id: int | None
+            ) -> tuple[Rollup, list[Campaign]]:
+    unit = scope.unit(session, perms, unit_id)
+    reaching = scope.campaigns_reaching(session, unit)
+    campaign = None if campaign_id is None else scope.campaign(session, unit, campaign_id)
+    return rollup.build(session, unit, reaching, campaign), reaching
+
+
+def rollup_page(session: Session, perms: Permissions, unit_id: int,
+                campaign_id: int | None = None) -> RollupPage:
+    """NotFound for a unit or campaign outside the viewer's scope."""
+    result, reaching = _rollup(session, perms, unit_id, campaign_id)
+    bars = [charts.Bar(line.unit.name, line.tally.rate) for line in result.children]
+    days = charts.timeline(session, result.unit, campaign_id)
+    return RollupPage(result, reaching, days,
+                      charts.participation(bars, "Tỷ lệ hoàn thành theo đơn vị"),
+                      charts.progress_over_time(days, "Số lượt văn bản đã học xong theo ngày"))
+
+
+def printed_report(session: Session, perms: Permissions, unit_id: int, campaign_id: int
+                   ) -> PrintedReport:
+    """The report "Báo cáo kết quả học tập, quán triệt …" of a unit and campaign."""
+    result, _ = _rollup(session, perms, unit_id, campaign_id)
+    return PrintedReport(result, today())
