@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python -m benchmarks.accounts_bench --logins
 	$(BIN)/python -m benchmarks.study_bench
+	$(BIN)/python -m benchmarks.reports_bench
 
 clean:
 	rm -rf $(VENV) instance search_index/*/ .pytest_cache

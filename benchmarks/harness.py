@@ -50,15 +50,15 @@ def flask_cli(env: dict[str, str], *args: str) -> str:
 
 
 @contextmanager
-def prepared_instance() -> Iterator[dict[str, str]]:
-    """A fresh database with the library imported and indexed, and the small demo."""
+def prepared_instance(scale: str = "small") -> Iterator[dict[str, str]]:
+    """A fresh database with the library imported and indexed, and the demo at scale."""
     workdir = Path(tempfile.mkdtemp(prefix="handbook-bench-"))
     env = instance_env(workdir)
     try:
         flask_cli(env, "init-db")
         flask_cli(env, "import-content")
         flask_cli(env, "reindex")
-        flask_cli(env, "demo", "--scale", "small", "--password", DEMO_PASSWORD)
+        flask_cli(env, "demo", "--scale", scale, "--password", DEMO_PASSWORD)
         yield env
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
