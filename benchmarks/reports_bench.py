@@ -19,7 +19,8 @@ from benchmarks.harness import DEMO_PASSWORD, USER_AGENT, flask_cli, machine, pr
 PROVINCE_EVENTS = 1_000_000
 PROVINCE_MEMBERS = 39_509
 GRID_REQUESTS, ROLLUP_REQUESTS, EXPORTS = 30, 10, 2
-TARGETS_MS = {"grid": 50, "rollup": 1000, "xlsx": 10_000}
+TARGETS_MS = {"grid": 50, "rollup": 1000, "rollup, all campaigns": 1000,
+              "rollup, all campaigns, served": 1000, "xlsx": 10_000}
 
 
 @dataclass
@@ -134,17 +135,24 @@ def export(client, url: str) -> Figure:
 
 
 def pages(app) -> dict[str, Figure]:
+    """Roll-ups are measured as computed (figures cache off) and, across campaigns, also
+    as served (the figures cache on, after one computation)."""
+    from handbook.reports.cache import FiguresCache
+
     cell, root, found = _ids(app)
     secretary, admin = _login(app, "demo.secretary"), _login(app, "demo.admin")
-    return {
-        "grid": measure(secretary, [f"/bao-cao/chi-bo/{cell}/dot/{c}" for c in found],
-                        GRID_REQUESTS),
-        "rollup": measure(admin, [f"/bao-cao/don-vi/{root}?dot={c}" for c in found],
-                          ROLLUP_REQUESTS),
-        "rollup, all campaigns": measure(admin, [f"/bao-cao/don-vi/{root}"], 3),
-        "xlsx": export(admin, f"/bao-cao/don-vi/{root}/dot/{found[-1]}.xlsx"),
-        "/hoc-tap (demo.secretary)": measure(secretary, ["/hoc-tap"], GRID_REQUESTS),
-    }
+    figures = {"grid": measure(secretary, [f"/bao-cao/chi-bo/{cell}/dot/{c}" for c in found],
+                               GRID_REQUESTS)}
+    app.extensions["reports.figures"] = FiguresCache(0)
+    figures["rollup"] = measure(admin, [f"/bao-cao/don-vi/{root}?dot={c}" for c in found],
+                                ROLLUP_REQUESTS)
+    figures["rollup, all campaigns"] = measure(admin, [f"/bao-cao/don-vi/{root}"], 3)
+    app.extensions["reports.figures"] = FiguresCache(app.config["REPORT_CACHE_SECONDS"])
+    figures["rollup, all campaigns, served"] = measure(admin, [f"/bao-cao/don-vi/{root}"],
+                                                       ROLLUP_REQUESTS)
+    figures["xlsx"] = export(admin, f"/bao-cao/don-vi/{root}/dot/{found[-1]}.xlsx")
+    figures["/hoc-tap (demo.secretary)"] = measure(secretary, ["/hoc-tap"], GRID_REQUESTS)
+    return figures
 
 
 def run(scale: str, members: int) -> Run:
@@ -198,7 +206,10 @@ def report(runs: list[Run]) -> None:
 def targets(big: Run) -> None:
     print("\ntargets at province scale (issue 6):")
     for name, label, quantile in (("grid", "cell grid p95 ≤ 50 ms", 0.95),
-                                  ("rollup", "province roll-up p95 ≤ 1 s", 0.95),
+                                  ("rollup", "province roll-up, one campaign, p95 ≤ 1 s", 0.95),
+                                  ("rollup, all campaigns", "… across campaigns, computed", 0.95),
+                                  ("rollup, all campaigns, served", "… across campaigns, served",
+                                   0.95),
                                   ("xlsx", "XLSX of the whole province ≤ 10 s", 1.0)):
         figure = big.figures[name]
         if not figure.ok:

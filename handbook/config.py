@@ -33,6 +33,7 @@ def defaults(instance_path: str) -> dict:
         "MARKDOWN_MAX_BYTES": 1024 * 1024,
         "LIBRARY_PAGE_SIZE": 20,
         "CONTENT_CACHE_TTL": 1.0,
+        "REPORT_CACHE_SECONDS": 120.0,  # roll-up figures; cell grids are always live
         **ACCOUNT_DEFAULTS,
     }
 

@@ -44,6 +44,7 @@ def app(tmp_path, content_dir):
         "CONTENT_DIR": str(content_dir),
         "SEARCH_INDEX_DIR": str(tmp_path / "search_index"),
         "CONTENT_CACHE_TTL": 0,
+        "REPORT_CACHE_SECONDS": 0,
         **FAST_PASSWORD_HASHING,
     })
     migrate.upgrade(app)

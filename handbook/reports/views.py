@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from handbook.accounts import web
 from handbook.accounts.access import current_permissions, role_required
@@ -10,8 +10,14 @@ from handbook.accounts.vocabulary import UNIT_VIEWER_ROLES
 from handbook.db import get_db, session
 from handbook.errors import NotFound
 from handbook.reports import exports, grid, pages, scope
+from handbook.reports.cache import FiguresCache
 
 bp = Blueprint("reports", __name__)
+
+
+@bp.record_once
+def _create_figures_cache(state) -> None:
+    state.app.extensions["reports.figures"] = FiguresCache(state.app.config["REPORT_CACHE_SECONDS"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -39,7 +45,8 @@ def index():
 @bp.get("/bao-cao/don-vi/<int:unit_id>")
 @role_required(*UNIT_VIEWER_ROLES)
 def unit(unit_id: int):
-    page = pages.rollup_page(session(), current_permissions(), unit_id, _campaign_arg())
+    page = pages.rollup_page(session(), current_permissions(), unit_id, _campaign_arg(),
+                             current_app.extensions["reports.figures"])
     return render_template("reports/unit.html", page=page, report=page.rollup)
 
 

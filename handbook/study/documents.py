@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
@@ -52,6 +52,7 @@ class StudyDocument:
         return frozenset(a for a, seconds in self.required.items() if seconds > 0)
 
 
+@cache  # statements are immutable; building this one costs more than running it
 def editions() -> Select:
     """(document_id, revision_id, edition) of every published document: the current
     revision and the number of the latest revision up to it that requires re-study."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import Select, and_, bindparam, distinct, func, select
 from sqlalchemy.orm import Session
@@ -47,6 +48,7 @@ class Ratio:
         return self.total > 0 and self.done >= self.total
 
 
+@cache  # immutable, and asked for by every report
 def valid_completions() -> Select:
     """(user_id, document_id, completed_at, method) of completions still valid."""
     current = editions().subquery()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from handbook.accounts.models import AuditEvent
 from handbook.db import get_db
+from handbook.reports.cache import FiguresCache
 from tests.unit.study.helpers import read_all
 from tests.web.reports.conftest import SLUG
 
@@ -145,3 +146,11 @@ def test_printable_report(clients, library, tree, campaign):
     assert "Báo cáo kết quả học tập, quán triệt Học tập Quy định 37" in text
     assert "ĐẢNG BỘ HUYỆN ĐỒNG PHÚ" in text and "Ngày " in text
     assert ("reports.printed", {"campaign": campaign.id, "format": "print"}) in _actions(library)
+
+
+def test_cached_figures_are_still_scoped_per_viewer(library, clients, tree, campaign):
+    library.extensions["reports.figures"] = FiguresCache(600)
+    assert clients["admin"].get(f"/bao-cao/don-vi/{tree.province.id}").status_code == 200
+    assert clients["committee"].get(f"/bao-cao/don-vi/{tree.province.id}").status_code == 404
+    page = clients["committee"].get(f"/bao-cao/don-vi/{tree.committee.id}").get_data(as_text=True)
+    assert "Số liệu tổng hợp lúc" in page
