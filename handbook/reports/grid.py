@@ -103,8 +103,8 @@ def _rows(session: Session, unit: Unit, campaign: Campaign, docs: list[Document]
     doc_ids = [d.id for d in docs]
     ratios = progress.campaign_progress(session, member_ids)
     overall = progress.overall_progress(session, member_ids)
-    sections = progress.document_progress(session, member_ids, doc_ids)
     totals = progress.section_totals(session, doc_ids)
+    sections = progress.document_progress(session, member_ids, doc_ids, totals)
     done = _completions(session, member_ids, doc_ids)
     notes = {r.user_id: r for r in session.scalars(select(Reflection).where(
         Reflection.campaign_id == campaign.id, Reflection.user_id.in_(member_ids)))}

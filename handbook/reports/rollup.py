@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from handbook.accounts.models import Unit
 from handbook.accounts.vocabulary import MEMBER_UNIT_KINDS
@@ -88,10 +88,16 @@ def cell_tallies(session: Session, unit: Unit, campaign_list: list[Campaign]
     return cells, per_campaign
 
 
-def _subtree(session: Session, unit: Unit, cell_ids: set[int]) -> dict[int, Unit]:
-    """The children of unit and the member-holding units listed, by id."""
-    rows = session.scalars(select(Unit).where(
-        (Unit.parent_id == unit.id) | Unit.id.in_(cell_ids) | (Unit.id == unit.id)))
+def _cells(session: Session, cell_ids: set[int]) -> dict[int, tuple[str, str]]:
+    """id → (path, name) of the member-holding units: plain rows, there are thousands."""
+    rows = session.execute(select(Unit.id, Unit.path, Unit.name).where(Unit.id.in_(cell_ids)))
+    return {row.id: (row.path, row.name) for row in rows}
+
+
+def _units(session: Session, unit: Unit, ids: set[int]) -> dict[int, Unit]:
+    """The children of unit and the units listed, by id."""
+    rows = session.scalars(select(Unit).options(lazyload(Unit.parent)).where(
+        (Unit.parent_id == unit.id) | Unit.id.in_(ids)))
     return {u.id: u for u in rows}
 
 
@@ -106,15 +112,18 @@ def build(session: Session, unit: Unit, campaign_list: list[Campaign],
           campaign: Campaign | None = None) -> Rollup:
     """The roll-up of unit's subtree for one campaign, or across campaign_list."""
     cells, per_campaign = cell_tallies(session, unit, [campaign] if campaign else campaign_list)
-    units = _subtree(session, unit, set(cells))
-    children: dict[int, Tally] = {u.id: Tally() for u in units.values() if u.parent_id == unit.id}
+    where = _cells(session, set(cells))
+    children: dict[int, Tally] = {}
     for cell_id, tally in cells.items():
-        child = _child_of(unit, units[cell_id].path)
+        child = _child_of(unit, where[cell_id][0])
         children[child] = children.get(child, Tally()) + tally
-    lines = sorted((UnitLine(units[i], t) for i, t in children.items() if i != unit.id),
-                   key=lambda line: line.unit.name)
-    behind = sorted((UnitLine(units[i], t) for i, t in cells.items() if t.members),
-                    key=lambda line: (line.tally.rate, -line.tally.not_started, line.unit.name))
+    behind = sorted((i for i, t in cells.items() if t.members),
+                    key=lambda i: (cells[i].rate, -cells[i].not_started, where[i][1]))
+    behind = behind[:BEHIND_LIMIT]
+    units = _units(session, unit, set(behind))
+    lines = sorted((UnitLine(u, children.get(u.id, Tally())) for u in units.values()
+                    if u.parent_id == unit.id), key=lambda line: line.unit.name)
     total = sum(cells.values(), Tally())
     by_campaign = [] if campaign else [(c, per_campaign.get(c.id, Tally())) for c in campaign_list]
-    return Rollup(unit, campaign, total, lines, behind[:BEHIND_LIMIT], by_campaign)
+    return Rollup(unit, campaign, total, lines, [UnitLine(units[i], cells[i]) for i in behind],
+                  by_campaign)

@@ -109,11 +109,11 @@ def _sections_read(users: Users, document_ids: list[int]) -> Select:
                    SectionRead.document_id.in_(document_ids)))
 
 
-def document_progress(session: Session, users: Users, document_ids: list[int]
-                      ) -> dict[tuple[int, int], Ratio]:
+def document_progress(session: Session, users: Users, document_ids: list[int],
+                      totals: dict[int, int] | None = None) -> dict[tuple[int, int], Ratio]:
     """(user_id, document_id) → sections read ÷ sections to read; users with nothing
-    read yet are absent (their Ratio is 0 ÷ section_totals)."""
-    totals = section_totals(session, document_ids)
+    read yet are absent (their Ratio is 0 ÷ section_totals, which callers may pass)."""
+    totals = section_totals(session, document_ids) if totals is None else totals
     read = _sections_read(users, document_ids).subquery()
     rows = session.execute(select(read.c.user_id, read.c.document_id, func.count())
                            .group_by(read.c.user_id, read.c.document_id))
