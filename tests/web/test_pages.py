@@ -7,6 +7,7 @@ import re
 
 from sqlalchemy import update
 
+from handbook import create_app, migrate
 from handbook.content import versioning
 from handbook.content.models import Document
 from handbook.db import get_db
@@ -114,6 +115,18 @@ def test_security_headers_are_sent(client):
     headers = client.get("/").headers
     csp = headers["Content-Security-Policy"]
     assert "object-src 'none'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_development_sends_no_hsts(tmp_path):
+    app = create_app({"ENV_NAME": "development", "DATABASE_URL": f"sqlite:///{tmp_path / 'd.db'}",
+                      "SEARCH_INDEX_DIR": str(tmp_path / "idx")})
+    migrate.upgrade(app)
+    headers = app.test_client().get("/dang-nhap").headers
+    assert "Strict-Transport-Security" not in headers
     assert headers["X-Content-Type-Options"] == "nosniff"
 
 
