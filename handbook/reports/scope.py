@@ -27,16 +27,10 @@ def cell(session: Session, perms: Permissions, unit_id: int) -> Unit:
     return found
 
 
-def ancestor_paths(path: str) -> list[str]:
-    """'/1/5/17/' → ['/1/', '/1/5/', '/1/5/17/']."""
-    parts = path.strip("/").split("/")
-    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
-
-
 def campaigns_reaching(session: Session, unit: Unit) -> list[Campaign]:
     """Open campaigns addressed to the unit, one of its ancestors or a unit of its
     subtree, newest deadline first."""
-    targets = select(Unit.id).where(or_(Unit.path.in_(ancestor_paths(unit.path)),
+    targets = select(Unit.id).where(or_(Unit.path.in_(unit.lineage_paths),
                                         Unit.path.startswith(unit.path, autoescape=True)))
     return list(session.scalars(
         select(Campaign).where(Campaign.id.in_(
