@@ -30,7 +30,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from handbook.attachments.views import bp as attachments_bp
     from handbook.content.views import bp as content_bp
+    from handbook.editor.views import bp as editor_bp
     from handbook.notifications.views import bp as notifications_bp
     from handbook.reports.views import bp as reports_bp
     from handbook.search.views import bp as search_bp
@@ -43,6 +45,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(study_views())
     app.register_blueprint(reports_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(editor_bp)
+    app.register_blueprint(attachments_bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -22,7 +22,9 @@ def defaults(instance_path: str) -> dict:
         "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'handbook.db'}",
         "CONTENT_DIR": str(_ROOT / "content"),
         "SEARCH_INDEX_DIR": str(_ROOT / "search_index"),
-        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # editors' uploads get their own limit below
+        "ATTACHMENTS_DIR": str(Path(instance_path) / "attachments"),  # never under static/
+        "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": True,

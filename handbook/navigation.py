@@ -31,6 +31,7 @@ ENTRIES = (
     Entry("Thông báo", "notifications.inbox_page"),
     Entry("Báo cáo", "reports.index", frozenset(UNIT_VIEWER_ROLES)),
     Entry("Đợt học tập", "study.manage", frozenset({EDITOR, COMMITTEE_VIEWER})),
+    Entry("Biên tập", "editor.index", frozenset({EDITOR, ADMIN})),
     Entry("Đơn vị", "accounts.my_units", frozenset(UNIT_VIEWER_ROLES)),
     Entry("Quản trị", "admin.index", frozenset({ADMIN})),
     Entry("Tài khoản", "accounts.profile"),

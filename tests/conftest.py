@@ -43,6 +43,7 @@ def app(tmp_path, content_dir):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
         "CONTENT_DIR": str(content_dir),
         "SEARCH_INDEX_DIR": str(tmp_path / "search_index"),
+        "ATTACHMENTS_DIR": str(tmp_path / "attachments"),
         "CONTENT_CACHE_TTL": 0,
         "REPORT_CACHE_SECONDS": 0,
         **FAST_PASSWORD_HASHING,

@@ -18,6 +18,8 @@ from handbook.content.vocabulary import number_key
 from handbook.errors import Invalid, Problem
 from handbook.fsutil import atomic_write_text
 
+ARCHIVE_FOLDER = "luu-tru"
+
 
 @dataclass
 class ImportReport:
@@ -89,13 +91,19 @@ def import_sources(session: Session, sources: list[SourceDocument], author: str)
 
 
 def export_documents(session: Session, directory: Path) -> list[str]:
-    """Write each document's current source as `<slug>.md`; returns the slugs written."""
+    """Write each published document's current source as `<slug>.md` and each archived
+    one as `luu-tru/<slug>.md` (out of the import's reach); drafts are not written.
+    Returns the slugs written."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for document in session.scalars(select(Document).order_by(Document.slug)):
-        if document.current_revision is None:
+        if document.current_revision is None or document.state not in ("published", "archived"):
             continue
         target = directory / f"{document.slug}.md"
+        if document.state == "archived":
+            target.unlink(missing_ok=True)  # git keeps its history; import must not revive it
+            target = directory / ARCHIVE_FOLDER / target.name
+            target.parent.mkdir(exist_ok=True)
         text = document.current_revision.source
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             atomic_write_text(target, text)

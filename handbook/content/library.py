@@ -102,10 +102,16 @@ def facets(session: Session) -> Facets:
     )
 
 
+def readable() -> Select:
+    """Published documents, and archived ones: still readable by link, never listed."""
+    return select(Document).where(Document.state.in_(("published", "archived")))
+
+
 def get_document(session: Session, slug: str) -> DocumentView:
-    """A published document with its relations resolved both ways; NotFound otherwise."""
+    """A readable document with its relations resolved both ways; NotFound otherwise
+    (drafts included)."""
     document = session.scalar(
-        published().where(Document.slug == slug)
+        readable().where(Document.slug == slug)
         .options(selectinload(Document.current_revision), selectinload(Document.relations),
                  selectinload(Document.tags))
     )

@@ -38,6 +38,8 @@ class Document(Base):
     summary: Mapped[str] = mapped_column(Text)
     effect_status: Mapped[str] = mapped_column(String(20), index=True)
     state: Mapped[str] = mapped_column(String(20), default="published", index=True)
+    publish_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     current_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("document_revisions.id", use_alter=True, ondelete="SET NULL")
     )

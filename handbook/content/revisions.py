@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from handbook.content import versioning
 from handbook.content.models import Document, DocumentTag, Relation, Revision, Section, utcnow
 from handbook.content.render import render
-from handbook.content.source import DocumentMeta, SourceDocument
+from handbook.content.source import DocumentMeta, SourceDocument, parse_source
 from handbook.content.vocabulary import number_key
 from handbook.errors import Invalid, Problem
 
@@ -30,6 +30,16 @@ def save_revision(session: Session, source: SourceDocument, *, author: str, note
     versioning.bump(session)
     session.flush()
     return revision
+
+
+def make_current(session: Session, document: Document, revision: Revision) -> None:
+    """Serve an existing revision again: its metadata is mirrored back onto the document."""
+    source = parse_source(document.slug, revision.source)
+    _apply_meta(document, source.meta)
+    document.current_revision = revision
+    document.updated_at = utcnow()
+    versioning.bump(session)
+    session.flush()
 
 
 def _check_number_free(session: Session, source: SourceDocument, document: Document | None) -> None:

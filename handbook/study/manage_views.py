@@ -39,7 +39,10 @@ def manage():
 @bp.route("/hoc-tap/quan-ly/dot-moi", methods=["GET", "POST"])
 @role_required(*MANAGERS)
 def new_campaign():
-    form, problems = campaigns.CampaignInput(), []
+    # ?van_ban=<id> preselects a document (the editor's "open a campaign" link).
+    form = campaigns.CampaignInput(document_ids=[int(v) for v in request.args.getlist("van_ban")
+                                                 if v.isdigit() and len(v) < 10])
+    problems = []
     if request.method == "POST":
         form = _campaign_input()
         try:

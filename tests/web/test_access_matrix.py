@@ -84,7 +84,7 @@ def _url(rule, tree, member) -> str:
                 else tree.cell_a.id
         elif arg == "user_id":
             values[arg] = MISSING if "GET" not in rule.methods else member.id
-        elif arg.endswith("_id"):
+        elif arg.endswith("_id") or arg == "number":  # integer path parts
             values[arg] = MISSING
         else:
             values[arg] = "quy-dinh-37"

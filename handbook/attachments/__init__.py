@@ -1,0 +1,1 @@
+"""Attachments: the signed originals (PDF, images) of a document, stored by content hash."""

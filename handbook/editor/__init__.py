@@ -1,0 +1,1 @@
+"""Editors publish from the browser: drafts, publishing, revisions, history and diffs."""

@@ -1,0 +1,25 @@
+"""Editor commands: publish the drafts whose scheduled time has come."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from handbook.accounts.audit import Actor
+from handbook.cli import handbook_cli
+from handbook.db import get_db
+from handbook.editor import publishing
+
+
+@handbook_cli.command("publish-due")
+def publish_due() -> None:
+    """Publish scheduled drafts that are due; run every minute (cron or systemd timer)."""
+    done, failed = publishing.publish_due(get_db(), Path(current_app.config["SEARCH_INDEX_DIR"]),
+                                          Actor.system("publish-due"))
+    click.echo(f"Đã xuất bản {len(done)} văn bản đến hạn, lỗi {len(failed)}.")
+    for slug in failed:
+        click.echo(f"  LỖI chưa xuất bản được: {slug}", err=True)
+    if failed:
+        raise click.exceptions.Exit(1)

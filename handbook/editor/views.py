@@ -1,0 +1,153 @@
+"""Editor pages under /bien-tap: thin adapters over the editor services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
+
+from handbook.accounts import web
+from handbook.accounts.access import role_required
+from handbook.accounts.vocabulary import ADMIN, EDITOR
+from handbook.content import vocabulary
+from handbook.content.render import render
+from handbook.db import as_utc, get_db, session
+from handbook.editor import history, listing, params, publishing, workflow
+from handbook.editor.drafting import FIELD_LABELS, EditorForm, from_document
+from handbook.errors import Conflict, Invalid, Problem
+from handbook.study.campaigns import VIETNAM
+
+bp = Blueprint("editor", __name__, url_prefix="/bien-tap")
+EDITORS = (EDITOR, ADMIN)
+DONE = {"luu-nhap": "Đã lưu bản nháp.", "xuat-ban": "Đã xuất bản văn bản.",
+        "hen-gio": "Đã hẹn giờ xuất bản.", "luu-tru": "Đã lưu trữ văn bản."}
+
+
+@bp.context_processor
+def _vocabularies() -> dict:
+    return {"doc_types": vocabulary.DOC_TYPES, "issuers": vocabulary.ISSUERS,
+            "relation_kinds": vocabulary.RELATION_KINDS, "field_labels": FIELD_LABELS}
+
+
+@bp.app_template_filter("gio")
+def vietnam_time(value) -> str:
+    """A stored UTC time as Vietnam wall-clock time."""
+    return as_utc(value).astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") if value else ""
+
+
+def _index_root() -> Path:
+    return Path(current_app.config["SEARCH_INDEX_DIR"])
+
+
+def _preview(form: EditorForm) -> Markup:
+    # The same pipeline (Markdown + nh3 allow-list) that renders revisions for readers.
+    return Markup(render(form.body, form.meta.get("tieu_de", "")).html)
+
+
+def _perform(action: str, form: EditorForm) -> None:
+    """Run one button of the edit form; raises Invalid, Conflict or PublishFailed."""
+    actor = web.actor()
+    if action == "xuat-ban":
+        publishing.publish(get_db(), _index_root(), actor, form)
+    elif action == "luu-tru":
+        publishing.archive(get_db(), _index_root(), actor, form.slug, form.expected)
+    elif action == "hen-gio":
+        with get_db().transaction() as tx:
+            workflow.schedule(tx, actor, form, params.publish_at(request.form))
+    elif action == "luu-nhap":
+        with get_db().transaction() as tx:
+            workflow.save(tx, actor, form, "save")
+    else:
+        raise Invalid([Problem("hanh_dong", "thao tác không hợp lệ")])
+
+
+def _edit_page(form: EditorForm, document=None, problems=(), error="", preview=None,
+               status=200):
+    page = render_template(
+        "editor/edit.html", form=form, document=document, problems=problems, error=error,
+        preview=preview, relation_rows=params.with_empty_rows(form),
+        numbers=listing.numbers(session()), states=workflow.STATE_LABELS)
+    return page, status
+
+
+def _submit(form: EditorForm, document=None):
+    action = request.form.get("hanh_dong", "")
+    if action == "xem-truoc":
+        return _edit_page(form, document, preview=_preview(form))
+    try:
+        _perform(action, form)
+    except Invalid as exc:
+        return _edit_page(form, document, problems=exc.problems, status=422)
+    except (Conflict, publishing.PublishFailed) as exc:
+        return _edit_page(form, document, error=exc.message, status=exc.status)
+    flash(DONE[action], "info")
+    return redirect(url_for("editor.edit", slug=form.slug))
+
+
+@bp.get("")
+@role_required(*EDITORS)
+def index():
+    done, failed = publishing.publish_due(get_db(), _index_root(), web.actor())
+    for slug in done:
+        flash(f"Đã xuất bản theo lịch: {slug}.", "info")
+    for slug in failed:
+        flash(f"Chưa xuất bản được theo lịch: {slug}. Sẽ thử lại.", "error")
+    query = listing.ListQuery(request.args.get("trang-thai"), request.args.get("q", "")[:100])
+    return render_template("editor/index.html", query=query, filters=listing.FILTERS,
+                           documents=listing.list_documents(session(), query),
+                           states=workflow.STATE_LABELS)
+
+
+@bp.route("/moi", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def new():
+    if request.method == "GET":
+        return _edit_page(EditorForm(meta={"hieu_luc": "in_force"}))
+    return _submit(params.editor_form(request.form))
+
+
+@bp.route("/van-ban/<slug>", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def edit(slug: str):
+    document = workflow.get(session(), slug)
+    if request.method == "GET":
+        return _edit_page(from_document(document), document)
+    return _submit(params.editor_form(request.form, slug), document)
+
+
+@bp.post("/xem-truoc")
+@role_required(*EDITORS)
+def preview():
+    form = EditorForm(meta={"tieu_de": request.form.get("tieu_de", "")[:500]},
+                      body=request.form.get("noi_dung", "")[:params.MAX_BODY])
+    return str(_preview(form)), 200, {"Content-Type": "text/html; charset=utf-8"}
+
+
+@bp.get("/van-ban/<slug>/lich-su")
+@role_required(*EDITORS)
+def revisions(slug: str):
+    document = workflow.get(session(), slug)
+    return render_template("editor/history.html", document=document,
+                           revisions=history.revisions_of(session(), document))
+
+
+@bp.get("/van-ban/<slug>/so-sanh")
+@role_required(*EDITORS)
+def compare(slug: str):
+    document = workflow.get(session(), slug)
+    latest = document.current_revision.number
+    old = history.revision(session(), document, request.args.get("tu", max(1, latest - 1), type=int))
+    new = history.revision(session(), document, request.args.get("den", latest, type=int))
+    lines = history.changed_only(history.diff(old.source, new.source))
+    return render_template("editor/compare.html", document=document, old=old, new=new,
+                           lines=lines)
+
+
+@bp.post("/van-ban/<slug>/khoi-phuc/<int:number>")
+@role_required(*EDITORS)
+def revert(slug: str, number: int):
+    publishing.revert(get_db(), _index_root(), web.actor(), slug, number,
+                      params.expected(request.form))
+    flash(f"Đã khôi phục nội dung phiên bản {number} thành một phiên bản mới.", "info")
+    return redirect(url_for("editor.revisions", slug=slug))
