@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.accounts_bench --logins
 	$(BIN)/python -m benchmarks.study_bench
 	$(BIN)/python -m benchmarks.reports_bench
+	$(BIN)/python -m benchmarks.publish_bench
 
 clean:
 	rm -rf $(VENV) instance search_index/*/ .pytest_cache
