@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from handbook.accounts import web
 from handbook.accounts.access import current_permissions, role_required
 from handbook.accounts.vocabulary import DEPUTY_SECRETARY, SECRETARY
-from handbook.db import get_db, session
+from handbook.db import get_db
 from handbook.security import safe_next
 from handbook.study import cell, completion, reflections
 from handbook.study.views import bp
@@ -19,8 +19,8 @@ CELL_ROLES = (SECRETARY, DEPUTY_SECRETARY)
 @bp.get("/hoc-tap/chi-bo")
 @role_required(*CELL_ROLES)
 def my_cells():
-    return render_template("study/cells.html",
-                           cells=cell.cells_with_campaigns(session(), current_permissions()))
+    """The old address of a secretary's cells; the reports list them with their campaigns."""
+    return redirect(url_for("reports.index"), 301)
 
 
 @bp.get("/hoc-tap/chi-bo/<int:unit_id>/dot/<int:campaign_id>")
@@ -40,7 +40,7 @@ def mark_complete():
                                    int(member_id) if member_id.isdigit() else 0,
                                    form.get("van_ban", "")[:120])
     flash("Đã ghi nhận đảng viên học xong tại buổi sinh hoạt chi bộ.", "info")
-    return redirect(safe_next(form.get("next"), url_for("study.my_cells")))
+    return redirect(safe_next(form.get("next"), url_for("reports.index")))
 
 
 @bp.get("/hoc-tap/thu-hoach/<int:reflection_id>")

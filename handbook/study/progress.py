@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Select, and_, bindparam, distinct, func, select
+from sqlalchemy import Select, and_, distinct, func, select
 from sqlalchemy.orm import Session
 
 from handbook.content.models import Section
@@ -124,20 +124,8 @@ def member_documents(session: Session, user_id: int, document_ids: list[int]
                      ) -> dict[int, Ratio]:
     """document_id → Ratio for one member, every document present."""
     totals = section_totals(session, document_ids)
-    read = document_progress(session, [user_id], document_ids)
+    read = document_progress(session, [user_id], document_ids, totals)
     return {doc: read.get((user_id, doc), Ratio(0, totals.get(doc, 0))) for doc in document_ids}
-
-
-# Built once: the document page runs it on every view.
-_READ_ANCHORS = select(SectionRead.anchor).where(
-    SectionRead.user_id == bindparam("user_id"), SectionRead.document_id == bindparam("doc_id"),
-    SectionRead.edition == bindparam("edition"), SectionRead.read_at.is_not(None))
-
-
-def read_anchors(session: Session, user_id: int, doc: StudyDocument) -> set[str]:
-    """Anchors of doc's current sections this member has read in the current edition."""
-    params = {"user_id": user_id, "doc_id": doc.id, "edition": doc.edition}
-    return set(session.scalars(_READ_ANCHORS, params)) & doc.to_read
 
 
 def completed_pairs(session: Session, users: Users, document_ids: list[int]

@@ -94,7 +94,7 @@ def test_reflection_round_trip(clients, library, campaign, member):
 
 
 def _cell_a(clients, library) -> int:
-    html = clients["secretary"].get("/hoc-tap/chi-bo").get_data(as_text=True)
+    html = clients["secretary"].get("/hoc-tap/chi-bo", follow_redirects=True).get_data(as_text=True)
     return int(re.search(r"/bao-cao/chi-bo/(\d+)/dot/", html).group(1))
 
 
