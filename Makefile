@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.study_bench
 	$(BIN)/python -m benchmarks.reports_bench
 	$(BIN)/python -m benchmarks.publish_bench
+	$(BIN)/python -m benchmarks.api_bench
 
 clean:
 	rm -rf $(VENV) instance search_index/*/ .pytest_cache

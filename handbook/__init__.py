@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
-from handbook import accounts, config, db, errors, navigation, security
+from handbook import accounts, assets, config, db, errors, navigation, security
+from handbook.db import MAX_ID
 from handbook.extensions import csrf
 
 
@@ -27,13 +29,26 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     accounts.init_app(app)  # login manager, password hasher, deny-by-default access gate
     navigation.init_app(app)
+    assets.init_app(app)
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:…>` in every route: ids fit a 32-bit INTEGER column, so a longer number is
+    a 404 from the router, never an overflow in the database driver."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseId
+    from handbook import api
     from handbook.attachments.views import bp as attachments_bp
     from handbook.content.views import bp as content_bp
     from handbook.editor.views import bp as editor_bp
     from handbook.notifications.views import bp as notifications_bp
+    from handbook.offline.views import bp as offline_bp
     from handbook.reports.views import bp as reports_bp
     from handbook.search.views import bp as search_bp
     from handbook.study.views import load_views as study_views
@@ -47,6 +62,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(editor_bp)
     app.register_blueprint(attachments_bp)
+    app.register_blueprint(offline_bp)
+    app.register_blueprint(api.init_app(app))
 
 
 def register_cli(app: Flask) -> None:

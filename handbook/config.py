@@ -36,6 +36,8 @@ def defaults(instance_path: str) -> dict:
         "LIBRARY_PAGE_SIZE": 20,
         "CONTENT_CACHE_TTL": 1.0,
         "REPORT_CACHE_SECONDS": 120.0,  # roll-up figures; cell grids are always live
+        "API_TOKEN_DAYS": 30,
+        "API_CORS_ORIGINS": "",  # e.g. "https://app.example.vn", space-separated; closed if empty
         **ACCOUNT_DEFAULTS,
     }
 

@@ -21,6 +21,8 @@ NAMING = {
 _WRITE = "handbook_write"
 _READ = "handbook_read"
 
+MAX_ID = 2**31 - 1  # primary keys fit a 32-bit INTEGER on every database
+
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)

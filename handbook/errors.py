@@ -12,6 +12,7 @@ class HandbookError(Exception):
     """Base of every error a service raises on purpose."""
 
     status = 400
+    code = "bad_request"  # stable, for programs; the title and message are for people
     title = "Yêu cầu không hợp lệ"
 
     def __init__(self, message: str = "") -> None:
@@ -19,18 +20,38 @@ class HandbookError(Exception):
         self.message = message or self.title
 
 
+class Unauthorized(HandbookError):
+    status = 401
+    code = "unauthorized"
+    title = "Bạn cần đăng nhập"
+
+
+class SecondFactorRequired(Unauthorized):
+    code = "second_factor_required"
+    title = "Cần mã xác thực hai bước"
+
+
+class TooManyAttempts(HandbookError):
+    status = 429
+    code = "rate_limited"
+    title = "Bạn thao tác quá nhanh, vui lòng thử lại sau"
+
+
 class NotFound(HandbookError):
     status = 404
+    code = "not_found"
     title = "Không tìm thấy trang"
 
 
 class Forbidden(HandbookError):
     status = 403
+    code = "forbidden"
     title = "Bạn không có quyền truy cập"
 
 
 class Conflict(HandbookError):
     status = 409
+    code = "conflict"
     title = "Dữ liệu đã bị thay đổi"
 
 
@@ -51,6 +72,7 @@ class Invalid(HandbookError):
     """Every problem found, not just the first."""
 
     status = 422
+    code = "invalid"
     title = "Dữ liệu không hợp lệ"
 
     def __init__(self, problems: list[Problem]) -> None:
@@ -65,11 +87,15 @@ def _wants_json() -> bool:
     return best == "application/json"
 
 
-def _respond(status: int, title: str, message: str, details: list | None = None):
+def _respond(status: int, title: str, message: str, details: list | None = None,
+             code: str = ""):
     if _wants_json():
-        body = {"error": {"status": status, "title": title, "message": message}}
+        body = {"error": {"status": status, "code": code or _HTTP_CODES.get(status, "error"),
+                          "title": title, "message": message}}
         if details:
             body["error"]["details"] = details
+        if status == 401:
+            return jsonify(body), status, {"WWW-Authenticate": 'Bearer realm="handbook"'}
         return jsonify(body), status
     return render_template("errors/error.html", status=status, title=title,
                            message=message, details=details), status
@@ -79,7 +105,7 @@ def _handle_domain(error: HandbookError):
     details = [
         {"field": p.field, "reason": p.reason} for p in getattr(error, "problems", [])
     ]
-    return _respond(error.status, error.title, error.message, details or None)
+    return _respond(error.status, error.title, error.message, details or None, error.code)
 
 
 _HTTP_TITLES = {
@@ -92,6 +118,11 @@ _HTTP_TITLES = {
     429: "Bạn thao tác quá nhanh, vui lòng thử lại sau",
     500: "Hệ thống đang gặp sự cố",
 }
+
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 413: "too_large", 429: "rate_limited",
+               500: "server_error"}
 
 
 def _handle_http(error: HTTPException):

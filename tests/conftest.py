@@ -33,21 +33,25 @@ def content_dir(tmp_path) -> Path:
     return target
 
 
-@pytest.fixture
-def app(tmp_path, content_dir):
-    app = create_app({
+def app_config(root: Path, content: Path, **extra) -> dict:
+    """A testing app whose database, index and attachments live under root."""
+    return {
         "ENV_NAME": "testing",
-        "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "WTF_CSRF_ENABLED": False,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
-        "CONTENT_DIR": str(content_dir),
-        "SEARCH_INDEX_DIR": str(tmp_path / "search_index"),
-        "ATTACHMENTS_DIR": str(tmp_path / "attachments"),
+        "DATABASE_URL": f"sqlite:///{root / 'test.db'}",
+        "CONTENT_DIR": str(content),
+        "SEARCH_INDEX_DIR": str(root / "search_index"),
+        "ATTACHMENTS_DIR": str(root / "attachments"),
         "CONTENT_CACHE_TTL": 0,
         "REPORT_CACHE_SECONDS": 0,
         **FAST_PASSWORD_HASHING,
-    })
+        **extra,
+    }
+
+
+@pytest.fixture
+def app(tmp_path, content_dir):
+    app = create_app(app_config(tmp_path, content_dir, TESTING=True, WTF_CSRF_ENABLED=False))
     migrate.upgrade(app)
     yield app
     get_db(app).engine.dispose()

@@ -10,12 +10,21 @@ import logging
 import time
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask import (
+    Flask,
+    after_this_request,
+    current_app,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
 from handbook import db
-from handbook.accounts import permissions, principal
+from handbook.accounts import permissions, principal, tokens
 from handbook.accounts.models import User
 from handbook.accounts.permissions import Permissions
 from handbook.accounts.principal import Principal
@@ -24,6 +33,7 @@ from handbook.errors import Forbidden
 from handbook.extensions import login_manager
 
 POLICY_ATTR = "access_policy"
+API_PREFIX = "/api/"  # bearer tokens only: no cookie, so no cross-site forgery
 AUTH_AT = "_auth_at"
 log = logging.getLogger("handbook.security")
 
@@ -81,8 +91,12 @@ def needs_second_factor(user: Principal | User, perms: Permissions) -> bool:
     return not (user.is_demo and demo_allowed())
 
 
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path.endswith(".json") or \
+    return is_api_request() or request.path.endswith(".json") or \
         request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
@@ -97,6 +111,8 @@ def enforce_policy():
     endpoint = request.endpoint
     if endpoint is None or endpoint == "static":
         return None  # routing will answer 404/405 itself
+    if request.method == "OPTIONS":
+        return None  # Flask's automatic answer: allowed methods, no data
     policy = policy_of(current_app, endpoint)
     if policy is None:
         log.error("endpoint %s has no access policy; denied", endpoint)
@@ -123,16 +139,44 @@ def load_user(token: str) -> Principal | None:
     """The session holds 'id:version'. It is honoured only while the user is active,
     the version still matches (logout, password change and deactivation rotate it)
     and the session is younger than the absolute lifetime."""
+    if is_api_request():
+        return None  # the API ignores the session cookie
     user_id, _, version = token.partition(":")
     if not user_id.isdigit() or int(user_id) >= 2**63 or not version \
             or not _within_absolute_lifetime():
         return None
-    user = principal.load(db.session(), int(user_id))
-    if user is None or not user.active:
+    user = _usable(principal.load(db.session(), int(user_id)))
+    if user is None or not hmac.compare_digest(user.session_version.encode(), version.encode()):
         return None
-    if not hmac.compare_digest(user.session_version.encode(), version.encode()):
+    return user
+
+
+@login_manager.request_loader
+def load_bearer(req) -> Principal | None:
+    """API requests authenticate with 'Authorization: Bearer <token>' and nothing else."""
+    if not is_api_request():
         return None
-    if user.is_demo and not demo_allowed():
+    scheme, _, token = req.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    match = tokens.find(db.session(), token.strip())
+    user = _usable(match.user) if match else None
+    if user is None:
+        return None
+    if match.stale:  # written after the view, never inside a transaction of its own
+        after_this_request(lambda response: _touch(match.token_id, response))
+    g.api_token_id = match.token_id
+    return user
+
+
+def _touch(token_id: int, response):
+    with db.get_db().transaction() as tx:
+        tokens.touch(tx, token_id)
+    return response
+
+
+def _usable(user: Principal | None) -> Principal | None:
+    if user is None or not user.active or (user.is_demo and not demo_allowed()):
         return None
     return user
 
@@ -144,9 +188,11 @@ def _within_absolute_lifetime() -> bool:
 
 
 def no_store(response):
-    """Pages of a logged-in person are never stored by browsers or proxies."""
-    if session.get("_user_id") and request.endpoint != "static":
-        response.headers["Cache-Control"] = "no-store, private"
+    """Nothing but public static assets is stored by browsers or proxies: pages and
+    API answers carry personal data or CSRF tokens."""
+    if request.endpoint != "static" and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+    if session.get("_user_id"):
         response.vary.add("Cookie")
     return response
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from handbook.accounts import audit, codes, users
+from handbook.accounts import audit, codes, tokens, users
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import User, utcnow
 from handbook.accounts.passwords import Passwords, password_problems
@@ -80,6 +80,7 @@ def _set_password(tx: Session, passwords: Passwords, user: User, password: str) 
     user.password_hash = passwords.hash(password)
     user.password_changed_at = utcnow()
     user.session_version = users.new_session_version()
+    tokens.revoke_all(tx, user.id)
 
 
 def change_password(tx: Session, passwords: Passwords, user_id: int, current: str,

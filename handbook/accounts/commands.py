@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from sqlalchemy import func, literal, update
 
-from handbook.accounts import audit, auth, demo, importer, roles, tables, users, web
+from handbook.accounts import audit, auth, demo, importer, roles, tables, tokens, users, web
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import User
 from handbook.accounts.vocabulary import ADMIN
@@ -72,6 +72,7 @@ def end_sessions(username: str | None, everyone: bool) -> None:
             fresh = users.new_session_version()[:16]
             tx.execute(update(User).values(
                 session_version=func.substr(User.session_version, 1, 16) + literal(fresh)))
+            tokens.revoke_all(tx)
             audit.record(tx, CLI, "user.sessions_ended_all")
         else:
             user = users.by_username(tx, username)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from handbook.accounts import audit, totp, users
+from handbook.accounts import audit, tokens, totp, users
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import User
 
@@ -29,6 +29,7 @@ def confirm_enrolment(tx: Session, user_id: int, code: str, actor: Actor) -> boo
     user.totp_secret, user.totp_pending_secret = user.totp_pending_secret, None
     user.totp_last_step = step
     user.session_version = users.new_session_version()
+    tokens.revoke_all(tx, user.id)
     audit.record(tx, actor, "mfa.enrolled", "user", user.id)
     return True
 
@@ -51,5 +52,6 @@ def reset(tx: Session, user_id: int, actor: Actor) -> User:
     user.totp_secret = user.totp_pending_secret = None
     user.totp_last_step = 0
     user.session_version = users.new_session_version()
+    tokens.revoke_all(tx, user.id)
     audit.record(tx, actor, "mfa.reset", "user", user.id)
     return user

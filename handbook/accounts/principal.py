@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from handbook.accounts.models import Membership, RoleGrant, Unit, User
+from handbook.accounts.models import ApiToken, Membership, RoleGrant, Unit, User
 from handbook.accounts.permissions import ANONYMOUS, Grant, Permissions
 from handbook.notifications.models import Notification
 
 _users, _grants, _units = User.__table__.c, RoleGrant.__table__.c, Unit.__table__.c
 _memberships, _notifications = Membership.__table__.c, Notification.__table__.c
+_tokens = ApiToken.__table__.c
 
 # Built once: building a statement costs more than running it.
 _CURRENT_CELL = (select(_memberships.unit_id)
@@ -26,17 +27,26 @@ _CURRENT_CELL = (select(_memberships.unit_id)
 _UNREAD = (select(func.count())
            .where(_notifications.user_id == _users.id, _notifications.read_at.is_(None))
            .scalar_subquery())
-_PRINCIPAL = (
-    select(_users.id, _users.username, _users.full_name, _users.session_version,
-           _users.active, _users.is_demo, _users.totp_secret.is_not(None).label("has_totp"),
-           _CURRENT_CELL.label("cell_id"), _UNREAD.label("unread"),
-           _grants.role, _grants.unit_id, _units.path.label("unit_path"),
-           _units.active.label("unit_active"))
-    .select_from(User.__table__)
-    .outerjoin(RoleGrant.__table__, _grants.user_id == _users.id)
-    .outerjoin(Unit.__table__, _units.id == _grants.unit_id)
+_COLUMNS = (_users.id, _users.username, _users.full_name, _users.session_version,
+            _users.active, _users.is_demo, _users.totp_secret.is_not(None).label("has_totp"),
+            _CURRENT_CELL.label("cell_id"), _UNREAD.label("unread"),
+            _grants.role, _grants.unit_id, _units.path.label("unit_path"),
+            _units.active.label("unit_active"))
+
+
+def _with_grants(stmt):
+    return (stmt.outerjoin(RoleGrant.__table__, _grants.user_id == _users.id)
+            .outerjoin(Unit.__table__, _units.id == _grants.unit_id))
+
+
+_PRINCIPAL = _with_grants(select(*_COLUMNS).select_from(User.__table__)) \
     .where(_users.id == bindparam("user_id"))
-)
+# The API's bearer token and its owner in the same single query.
+_BY_TOKEN = _with_grants(
+    select(*_COLUMNS, _tokens.id.label("token_id"), _tokens.expires_at.label("token_expires_at"),
+           _tokens.last_used_at.label("token_used_at"))
+    .select_from(ApiToken.__table__.join(User.__table__, _users.id == _tokens.user_id))
+).where(_tokens.token_hash == bindparam("digest"), _tokens.revoked_at.is_(None))
 
 
 @dataclass(frozen=True)
@@ -68,8 +78,17 @@ def load(session: Session, user_id: int) -> Principal | None:
     """The user with their grants (only those on active units, or unit-less) and
     current cell; None if there is no such user."""
     rows = session.connection().execute(_PRINCIPAL, {"user_id": user_id}).all()
-    if not rows:
-        return None
+    return _principal(rows) if rows else None
+
+
+def load_by_token(session: Session, digest: str) -> tuple[Principal, Row] | None:
+    """The owner of the unrevoked token with this digest, and the token's row (its
+    token_id, token_expires_at and token_used_at); None if there is none."""
+    rows = session.connection().execute(_BY_TOKEN, {"digest": digest}).all()
+    return (_principal(rows), rows[0]) if rows else None
+
+
+def _principal(rows) -> Principal:
     first = rows[0]
     grants = tuple(Grant(row.role, row.unit_id, row.unit_path) for row in rows
                    if row.role is not None and (row.unit_id is None or row.unit_active))

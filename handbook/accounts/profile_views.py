@@ -6,12 +6,12 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask import session as cookie_session
 from flask_login import current_user, fresh_login_required
 
-from handbook.accounts import auth, members, mfa, roles, throttle, totp, web
+from handbook.accounts import auth, members, mfa, roles, throttle, tokens, totp, web
 from handbook.accounts.access import current_permissions, member_required
 from handbook.accounts.models import User
 from handbook.accounts.views import TOO_MANY, bp
 from handbook.db import get_db, session
-from handbook.errors import Invalid, Problem
+from handbook.errors import Invalid, NotFound, Problem
 from handbook.security import safe_next
 
 
@@ -21,7 +21,21 @@ def profile():
     return render_template("accounts/profile.html",
                            membership=members.current(session(), current_user.id),
                            grants=roles.grants_of(session(), current_user.id),
-                           permissions=current_permissions())
+                           permissions=current_permissions(),
+                           devices=tokens.active_for(session(), current_user.id))
+
+
+@bp.post("/tai-khoan/thiet-bi/<int:token_id>/thu-hoi")
+@member_required
+def revoke_device(token_id: int):
+    try:
+        with get_db().transaction() as tx:
+            tokens.revoke(tx, web.actor(), current_user.id, token_id)
+    except NotFound as error:
+        flash(error.message, "error")
+    else:
+        flash("Đã thu hồi: thiết bị đó phải đăng nhập lại.", "info")
+    return redirect(url_for("accounts.profile") + "#thiet-bi")
 
 
 @bp.route("/tai-khoan/mat-khau", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ import secrets
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from handbook.accounts import audit, codes, members
+from handbook.accounts import audit, codes, members, tokens
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import Membership, User, utcnow
 from handbook.errors import Conflict, Invalid, NotFound, Problem
@@ -112,6 +112,7 @@ def end_sessions(tx: Session, actor: Actor, user_id: int, reason: str = "admin")
     """Every session and cookie of the user stops working on its next request."""
     user = get_user(tx, user_id)
     user.session_version = new_session_version()
+    tokens.revoke_all(tx, user.id)
     audit.record(tx, actor, "user.sessions_ended", "user", user.id, reason=reason)
     return user
 
@@ -122,6 +123,7 @@ def deactivate(tx: Session, actor: Actor, user_id: int) -> User:
         raise Conflict("Không thể tự khóa tài khoản của mình.")
     user.active, user.deactivated_at = False, utcnow()
     user.session_version = new_session_version()
+    tokens.revoke_all(tx, user.id)
     codes.revoke(tx, user.id)
     audit.record(tx, actor, "user.deactivated", "user", user.id)
     return user

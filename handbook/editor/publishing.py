@@ -30,6 +30,7 @@ log = logging.getLogger("handbook.editor")
 
 class PublishFailed(HandbookError):
     status = 503
+    code = "publish_failed"
     title = "Xuất bản không thành công"
 
 

@@ -33,11 +33,13 @@ GRACE_SECONDS = 120
 
 class SearchUnavailable(HandbookError):
     status = 503
+    code = "search_unavailable"
     title = "Chức năng tìm kiếm tạm thời chưa sẵn sàng"
 
 
 class IndexBusy(HandbookError):
     status = 503
+    code = "index_busy"
     title = "Chỉ mục tìm kiếm đang được cập nhật, vui lòng thử lại"
 
 

@@ -7,6 +7,9 @@
  * with an id made here (crypto.randomUUID), kept in localStorage until the
  * server has answered for them, and sent in small batches. The server counts an
  * id once, so resending after a lost answer, a reload or from two tabs is safe.
+ * Offline (the page may come from the service worker's copy) events stay queued:
+ * they are sent when the connection returns, on the next page load, or by the
+ * retry that follows every failed attempt.
  * Without JavaScript the page reads fully; only the measuring is missing. */
 (function () {
   "use strict";
@@ -35,6 +38,7 @@
   var sending = false;
   var failures = 0;
   var retryAt = 0;
+  var retryTimer = null;
   var stopped = false;
 
   function parseList(text) {
@@ -168,9 +172,20 @@
     }
   }
 
+  /* Wait longer after each failure, then try again by itself: a page that is not
+   * being read (complete, idle, hidden) still delivers its queue. */
   function backoff() {
     failures += 1;
-    retryAt = Date.now() + Math.min(60000, 1000 * Math.pow(2, failures));
+    var delay = Math.min(60000, 1000 * Math.pow(2, failures));
+    retryAt = Date.now() + delay;
+    window.clearTimeout(retryTimer);
+    retryTimer = window.setTimeout(function () { send(false); }, delay + 50);
+  }
+
+  function reconnected() {
+    failures = 0;
+    retryAt = 0;
+    send(false);
   }
 
   function refreshToken() {
@@ -204,8 +219,8 @@
   }
 
   function send(leaving) {
-    if (sending || stopped || Date.now() < retryAt) {
-      return;
+    if (sending || stopped || Date.now() < retryAt || navigator.onLine === false) {
+      return;                       // offline: the "online" event sends
     }
     var batch = loadQueue().slice(0, BATCH);
     if (!batch.length) {
@@ -233,6 +248,7 @@
 
   function start() {
     var complete = panel.hasAttribute("data-complete");
+    window.addEventListener("online", reconnected);
     if (!body || complete || !("IntersectionObserver" in window)) {
       send(false);                  // still deliver what other pages left queued
       return;

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from handbook.content.versioning import VersionedCache
 from handbook.errors import HandbookError, Invalid, Problem
-from handbook.study import documents, sql
+from handbook.study import documents, progress, sql
 from handbook.study.documents import StudyDocument
 from handbook.study.models import ReadingEvent, SectionRead, utcnow
 
@@ -43,6 +43,7 @@ class UnexpectedField(HandbookError):
     """A field the schema does not have: refused as a bad request, never ignored."""
 
     status = 400
+    code = "unexpected_field"
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def _refuse_unknown(keys, allowed: frozenset[str], where: str) -> None:
         raise UnexpectedField(f"Trường không được phép trong {where}: {', '.join(extra)}.")
 
 
-def parse_batch(body) -> list[Event]:
+def parse_batch(body, max_events: int = MAX_BATCH) -> list[Event]:
     """The events of a JSON body. Any key outside the schema (a user or unit id, say)
     refuses the whole batch with UnexpectedField: a member writes only their own
     progress, and the server alone says who that is. Bad values raise Invalid with
@@ -81,8 +82,8 @@ def parse_batch(body) -> list[Event]:
     raw = body.get("events")
     if not isinstance(raw, list):
         raise Invalid([Problem("events", "Cần danh sách 'events'.")])
-    if not 1 <= len(raw) <= MAX_BATCH:
-        raise Invalid([Problem("events", f"Mỗi lần gửi từ 1 đến {MAX_BATCH} sự kiện.")])
+    if not 1 <= len(raw) <= max_events:
+        raise Invalid([Problem("events", f"Mỗi lần gửi từ 1 đến {max_events} sự kiện.")])
     events, problems = [], []
     for i, item in enumerate(raw):
         try:
@@ -105,6 +106,8 @@ def _parse_event(item) -> Event:
         if not isinstance(item[key], str) or len(item[key]) > limit:
             problems.append(Problem(key, "Giá trị không hợp lệ."))
     seconds = item["seconds"]
+    if isinstance(seconds, float) and seconds.is_integer():
+        seconds = int(seconds)  # JSON has one number type: 5.0 is the integer 5
     if type(seconds) is not int or not MIN_SECONDS <= seconds <= MAX_SECONDS:
         problems.append(Problem("seconds", f"Số giây từ {MIN_SECONDS} đến {MAX_SECONDS}."))
     occurred = _parse_time(item["occurred_at"])
@@ -125,6 +128,14 @@ def _parse_time(value) -> datetime | None:
     return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
+def _storable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
 def _reason(event: Event, doc: StudyDocument | None, now: datetime) -> str | None:
     """Why a well-formed event cannot be counted; it is dropped, not retried."""
     if doc is None:
@@ -140,7 +151,8 @@ def record_batch(tx: Session, user_id: int, events: list[Event], now: datetime |
                  cache: VersionedCache | None = None) -> BatchResult:
     """Store and credit a parsed batch for user_id, in the caller's write transaction."""
     now = now or utcnow()
-    docs = documents.load_many(tx, {e.document for e in events}, cache)
+    # A name that cannot be stored (a lone surrogate, say) names no document.
+    docs = documents.load_many(tx, {e.document for e in events if _storable(e.document)}, cache)
     result, valid, seen = BatchResult(), [], set()
     for event in events:
         if event.id in seen:
@@ -205,3 +217,13 @@ def _credit(tx: Session, user_id: int, events: list[Event],
               "read_at": func.coalesce(table.c.read_at, case(
                   (new_total >= stmt.excluded.required_seconds, read_now), else_=None))})
     tx.execute(stmt, rows)
+
+
+def sync(tx: Session, user_id: int, events: list[Event], cache: VersionedCache | None = None
+         ) -> dict:
+    """Record a batch and answer as the wire format says: the ids accepted, duplicates
+    and rejected, and the reading progress of each document in the batch."""
+    result = record_batch(tx, user_id, events, cache=cache)
+    return {"accepted": result.accepted, "duplicates": result.duplicates,
+            "rejected": result.rejected,
+            "documents": progress.reading_summary(tx, user_id, result.documents)}

@@ -25,7 +25,6 @@ from handbook.study import (
     completion,
     documents,
     overview,
-    progress,
     quizzes,
     reading,
     reflections,
@@ -60,11 +59,9 @@ def record_progress():
     _check_beacon()
     events = reading.parse_batch(request.get_json(silent=True))
     with get_db().transaction() as tx:
-        result = reading.record_batch(tx, current_user.id, events,
-                                      cache=current_app.extensions["study.documents"])
-        summary = progress.reading_summary(tx, current_user.id, result.documents)
-    return jsonify(accepted=result.accepted, duplicates=result.duplicates,
-                   rejected=result.rejected, documents=summary)
+        answer = reading.sync(tx, current_user.id, events,
+                              cache=current_app.extensions["study.documents"])
+    return jsonify(answer)
 
 
 def _check_beacon() -> None:

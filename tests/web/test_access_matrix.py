@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handbook.accounts import access, members, principal
+from handbook.accounts import access, members, principal, tokens
 from handbook.accounts.audit import Actor
 from handbook.db import get_db
 from tests.conftest import login
@@ -55,9 +55,13 @@ def expected_for(app, endpoint: str) -> set[str] | None:
     return pinned if pinned is not None else declared(app, endpoint)
 
 
+# Signing out ends the client's session or token: checked last.
+SIGN_OUTS = {"accounts.logout", "api.revoke_current_token"}
+
+
 def rules(app):
     return sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"),
-                  key=lambda r: (r.endpoint == "accounts.logout", r.endpoint))
+                  key=lambda r: (r.endpoint in SIGN_OUTS, r.endpoint))
 
 
 def test_every_route_declares_a_policy_and_is_in_the_matrix(app):
@@ -91,10 +95,24 @@ def _url(rule, tree, member) -> str:
     return rule.build(values)[1]
 
 
-def _call(client, rule, url):
+def _call(client, rule, url, headers=None):
     if "GET" in rule.methods:
-        return client.get(url)
-    return client.post(url, data={})
+        return client.get(url, headers=headers)
+    if "DELETE" in rule.methods:
+        return client.delete(url, headers=headers)
+    return client.post(url, data={}, headers=headers)
+
+
+@pytest.fixture
+def bearers(app, role_users, member) -> dict:
+    """The API's Authorization header per role: the API takes tokens, not the session."""
+    people = {"member": member, **{name: user for name, (user, _) in role_users.items()}}
+    headers = {"anon": {}}
+    with app.app_context(), get_db(app).transaction() as tx:
+        for name, user in people.items():
+            token, _ = tokens.issue(tx, Actor.system("test"), user.id, "test", days=1)
+            headers[name] = {"Authorization": f"Bearer {token}"}
+    return headers
 
 
 def _to_login(response) -> bool:
@@ -111,12 +129,13 @@ def _as_expected(role: str, allowed: set[str], endpoint: str, response) -> bool:
     return status == 403
 
 
-def test_role_route_matrix(app, clients, tree, member):
+def test_role_route_matrix(app, clients, bearers, tree, member):
     failures = []
     for rule in rules(app):
         url, allowed = _url(rule, tree, member), expected_for(app, rule.endpoint)
         for role, client in clients.items():
-            response = _call(client, rule, url)
+            api = rule.endpoint.startswith("api.")
+            response = _call(client, rule, url, bearers[role] if api else None)
             if not _as_expected(role, allowed, rule.endpoint, response):
                 failures.append(f"{role:9} {rule.endpoint:32} {url} → {response.status_code}")
     assert not failures, "\n".join(failures)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request, url_for
 
-from handbook.accounts import auth, members, mfa, roles, users, web
+from handbook.accounts import auth, members, mfa, roles, tokens, users, web
 from handbook.accounts.access import role_required
 from handbook.accounts.admin import apply, bp, form_text, positive_int, unit_id_by_code
 from handbook.accounts.vocabulary import ADMIN, GRANTABLE_ROLES, ROLES
@@ -55,7 +55,15 @@ def member_detail(user_id: int):
     return render_template("admin/member.html", user=user,
                            history=members.history(session(), user.id),
                            grants=roles.grants_of(session(), user.id),
-                           roles=ROLES, grantable=sorted(GRANTABLE_ROLES))
+                           roles=ROLES, grantable=sorted(GRANTABLE_ROLES),
+                           devices=tokens.active_for(session(), user.id))
+
+
+@bp.post("/dang-vien/<int:user_id>/thiet-bi/<int:token_id>/thu-hoi")
+@role_required(ADMIN)
+def member_revoke_device(user_id: int, token_id: int):
+    return apply(lambda tx, actor: tokens.revoke(tx, actor, user_id, token_id),
+                 "Đã thu hồi đăng nhập của thiết bị.", _back(user_id) + "#thiet-bi")
 
 
 @bp.post("/dang-vien/<int:user_id>/sua")

@@ -1,0 +1,28 @@
+"""Small converters shared by the API's answers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from handbook.accounts.models import Unit, as_utc
+
+
+def iso(value: datetime | date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return as_utc(value).isoformat().replace("+00:00", "Z")
+    return value.isoformat()
+
+
+def unit_json(unit: Unit) -> dict:
+    return {"id": unit.id, "name": unit.name, "kind": unit.kind}
+
+
+def ratio_json(ratio) -> dict:
+    return {"done": ratio.done, "total": ratio.total, "percent": ratio.percent}
+
+
+def campaign_ref(campaign) -> dict:
+    return {"id": campaign.id, "title": campaign.title, "opens_on": iso(campaign.opens_on),
+            "deadline": iso(campaign.deadline)}

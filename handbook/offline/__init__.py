@@ -1,0 +1,1 @@
+"""Offline reading: the web app manifest, the service worker and what it keeps."""
