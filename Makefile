@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test bench setup-dev db content index demo clean
+.PHONY: run test bench audit setup-dev db content index demo clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,21 @@ run: $(STAMP)
 	$(BIN)/flask handbook demo-campaign
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# The whole suite on SQLite, then again on PostgreSQL when HANDBOOK_TEST_DATABASE_URL
+# names a database that may be emptied (.ci/run starts one).
 test: $(STAMP)
 	$(BIN)/ruff check handbook tests benchmarks
 	$(BIN)/python -m pytest
+	@if [ -n "$$HANDBOOK_TEST_DATABASE_URL" ]; then \
+	  echo "== The whole suite again, on PostgreSQL"; \
+	  HANDBOOK_TEST_BACKEND=postgresql $(BIN)/python -m pytest -m "not browser"; \
+	else \
+	  echo "== PostgreSQL pass SKIPPED: set HANDBOOK_TEST_DATABASE_URL to run the suite on PostgreSQL too"; \
+	fi
+
+# Known vulnerabilities in the pinned dependencies (pip-audit).
+audit: $(STAMP)
+	$(BIN)/python .ci/audit.py
 
 # Each benchmark prints its figures beside a peer measured in the same run.
 bench: $(STAMP)
@@ -41,6 +53,9 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.reports_bench
 	$(BIN)/python -m benchmarks.publish_bench
 	$(BIN)/python -m benchmarks.api_bench
+	$(BIN)/python -m benchmarks.durability_bench
+	$(BIN)/python -m benchmarks.report_plans
+	$(BIN)/python -m benchmarks.load_bench
 
 clean:
 	rm -rf $(VENV) instance search_index/*/ .pytest_cache

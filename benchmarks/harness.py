@@ -50,10 +50,12 @@ def flask_cli(env: dict[str, str], *args: str) -> str:
 
 
 @contextmanager
-def prepared_instance(scale: str = "small") -> Iterator[dict[str, str]]:
-    """A fresh database with the library imported and indexed, and the demo at scale."""
+def prepared_instance(scale: str = "small", env_overrides: dict | None = None
+                      ) -> Iterator[dict[str, str]]:
+    """A fresh database with the library imported and indexed, and the demo at scale.
+    env_overrides may name another (empty) database."""
     workdir = Path(tempfile.mkdtemp(prefix="handbook-bench-"))
-    env = instance_env(workdir)
+    env = {**instance_env(workdir), **(env_overrides or {})}
     try:
         flask_cli(env, "init-db")
         flask_cli(env, "import-content")

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from handbook import accounts, assets, config, db, errors, navigation, security
+from handbook import accounts, assets, config, db, errors, navigation, privacy, proxy, security
 from handbook.db import MAX_ID
 from handbook.extensions import csrf
 
@@ -25,6 +25,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    privacy.init_app(app)  # first: records logged while the app starts are redacted too
+    proxy.init_app(app)  # behind trusted reverse proxies: client address and scheme
     db.init_app(app)
     csrf.init_app(app)
     accounts.init_app(app)  # login manager, password hasher, deny-by-default access gate

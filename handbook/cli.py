@@ -28,6 +28,7 @@ def load_feature_commands() -> AppGroup:
     from handbook.accounts import commands as _accounts  # noqa: F401
     from handbook.content import commands as _content  # noqa: F401
     from handbook.editor import commands as _editor  # noqa: F401
+    from handbook.maintenance import commands as _maintenance  # noqa: F401
     from handbook.search import commands as _search  # noqa: F401
     from handbook.study import commands as _study  # noqa: F401
 

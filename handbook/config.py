@@ -21,8 +21,14 @@ def defaults(instance_path: str) -> dict:
         "SECRET_KEY": None,
         "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'handbook.db'}",
         "CONTENT_DIR": str(_ROOT / "content"),
-        "SEARCH_INDEX_DIR": str(_ROOT / "search_index"),
+        "SEARCH_INDEX_DIR": str(_ROOT / "search_index"),  # local to each node, never shared
+        # How often (s) each gunicorn worker checks the database for publications made
+        # on other nodes (search/replica.py, started by gunicorn.conf.py); 0 = never.
+        "SEARCH_FOLLOW_SECONDS": 1.0,
+        # Reverse proxies in front of gunicorn that set X-Forwarded-For; 0 = trust none.
+        "PROXY_FIX_HOPS": 0,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # editors' uploads get their own limit below
+        "MAX_FORM_MEMORY_SIZE": 500_000, "MAX_FORM_PARTS": 1000,  # Flask's, stated: 413 past them
         "ATTACHMENTS_DIR": str(Path(instance_path) / "attachments"),  # never under static/
         "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

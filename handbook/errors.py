@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
@@ -134,6 +135,18 @@ def _handle_http(error: HTTPException):
     return response
 
 
+CSRF_TITLE = "Biểu mẫu không còn hiệu lực"
+CSRF_MESSAGE = ("Trang đã mở quá lâu hoặc phiên đăng nhập đã thay đổi. "
+                "Vui lòng tải lại trang rồi gửi lại.")
+
+
+def _handle_csrf(error: CSRFError):
+    """A missing, foreign or expired CSRF token: the same 400, told apart by code so a
+    page script can fetch a fresh token and retry when it has only expired."""
+    code = "csrf_expired" if "expired" in (error.description or "") else "csrf_invalid"
+    return _respond(400, CSRF_TITLE, CSRF_MESSAGE, code=code)
+
+
 def _handle_unexpected(error: Exception):
     current_app.logger.exception("Unhandled error on %s", request.path)
     title, message = _HTTP_TITLES[500], "Vui lòng thử lại sau ít phút."
@@ -147,5 +160,6 @@ def _handle_unexpected(error: Exception):
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HandbookError, _handle_domain)
+    app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(Exception, _handle_unexpected)

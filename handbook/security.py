@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.exceptions import BadRequest
+
+from handbook.text import storable
 
 CSP = "; ".join((
     "default-src 'self'",
@@ -53,8 +57,20 @@ class SignedCookieSessions(SecureCookieSessionInterface):
         return self._serializers[keys]
 
 
+def _refuse_unstorable_input() -> None:
+    """Text no database can store is a 400 at the door of the pages, not a 500 deep
+    inside (the API checks its own input). Runs after the upload size hook, so
+    reading the form here respects its limit."""
+    if request.path.startswith("/api/"):
+        return
+    fields = chain(request.args.items(multi=True), request.form.items(multi=True))
+    if not all(storable(name) and storable(value) for name, value in fields):
+        raise BadRequest("Dữ liệu gửi lên chứa ký tự không hợp lệ.")
+
+
 def register(app: Flask) -> None:
     app.session_interface = SignedCookieSessions()
+    app.before_request(_refuse_unstorable_input)
     app.after_request(_add_headers)
     # Development serves plain http on loopback; HSTS there would pin localhost to https.
     if app.config["ENV_NAME"] != "development":

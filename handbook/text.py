@@ -35,3 +35,16 @@ def slugify(value: str, separator: str = "-") -> str:
 
 def collapse_spaces(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
+
+
+def storable(text: str) -> bool:
+    """False for text no database stores: a NUL (PostgreSQL refuses it) or a lone
+    surrogate (not encodable as UTF-8)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+

@@ -1,4 +1,9 @@
-"""Fixtures built on the app factory: a fresh database and content copy per test."""
+"""Fixtures built on the app factory: a fresh database and content copy per test.
+
+The suite runs on SQLite; `make test` runs it a second time on PostgreSQL
+(HANDBOOK_TEST_BACKEND=postgresql) when HANDBOOK_TEST_DATABASE_URL names a database
+that may be emptied: the schema is migrated there and every table emptied before
+each test."""
 
 from __future__ import annotations
 
@@ -7,14 +12,23 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert, text
+from sqlalchemy.orm import close_all_sessions
 
 from handbook import create_app, migrate
 from handbook.accounts.vocabulary import ADMIN, COMMITTEE_VIEWER, EDITOR, SECRETARY
 from handbook.content import importer
-from handbook.db import get_db
+from handbook.content.models import ContentVersion
+from handbook.db import Base, get_db, utcnow
 from tests import factories
 
 TEST_CONTENT = Path(__file__).parent / "data" / "content"
+POSTGRES_URL = os.environ.get("HANDBOOK_TEST_DATABASE_URL", "")
+ON_POSTGRES = os.environ.get("HANDBOOK_TEST_BACKEND") == "postgresql"
+if ON_POSTGRES and not POSTGRES_URL.startswith("postgresql"):
+    raise RuntimeError("HANDBOOK_TEST_BACKEND=postgresql needs HANDBOOK_TEST_DATABASE_URL")
+_KEPT_ENV = {"HANDBOOK_TEST_DATABASE_URL", "HANDBOOK_TEST_BACKEND"}
+sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="checks SQLite itself")
 # Argon2id at a tiny cost keeps the suite fast; one test checks the production cost.
 FAST_PASSWORD_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 64}
 
@@ -22,7 +36,7 @@ FAST_PASSWORD_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 64}
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch):
     for key in list(os.environ):
-        if key.startswith("HANDBOOK_") and key != "HANDBOOK_TEST_DATABASE_URL":
+        if key.startswith("HANDBOOK_") and key not in _KEPT_ENV:
             monkeypatch.delenv(key)
 
 
@@ -51,10 +65,23 @@ def app_config(root: Path, content: Path, **extra) -> dict:
 
 @pytest.fixture
 def app(tmp_path, content_dir):
-    app = create_app(app_config(tmp_path, content_dir, TESTING=True, WTF_CSRF_ENABLED=False))
+    database = {"DATABASE_URL": POSTGRES_URL} if ON_POSTGRES else {}
+    app = create_app(app_config(tmp_path, content_dir, TESTING=True, WTF_CSRF_ENABLED=False,
+                                **database))
     migrate.upgrade(app)
+    if ON_POSTGRES:
+        empty_tables(app)
     yield app
+    close_all_sessions()  # a session a test left open would keep its connection
     get_db(app).engine.dispose()
+
+
+def empty_tables(app) -> None:
+    """Every table empty, ids from 1, and the rows the migrations seed put back."""
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with get_db(app).engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        connection.execute(insert(ContentVersion).values(id=1, version=0, updated_at=utcnow()))
 
 
 def import_folder(app, directory: Path) -> importer.ImportReport:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask import session as cookie_session
 from flask_login import current_user, fresh_login_required
 
@@ -12,6 +12,7 @@ from handbook.accounts.models import User
 from handbook.accounts.views import TOO_MANY, bp
 from handbook.db import get_db, session
 from handbook.errors import Invalid, NotFound, Problem
+from handbook.privacy import export
 from handbook.security import safe_next
 
 
@@ -23,6 +24,15 @@ def profile():
                            grants=roles.grants_of(session(), current_user.id),
                            permissions=current_permissions(),
                            devices=tokens.active_for(session(), current_user.id))
+
+
+@bp.get("/tai-khoan/du-lieu-cua-toi")
+@member_required
+def download_my_data():
+    with get_db().transaction() as tx:
+        body = export.download(tx, web.actor(), current_user.id)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{export.FILENAME}"'})
 
 
 @bp.post("/tai-khoan/thiet-bi/<int:token_id>/thu-hoi")

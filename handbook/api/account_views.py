@@ -20,6 +20,7 @@ from handbook.api.present import iso, unit_json
 from handbook.db import get_db, session
 from handbook.errors import SecondFactorRequired, TooManyAttempts, Unauthorized
 from handbook.study.reading import UnexpectedField
+from handbook.text import storable
 
 TAG = "Tài khoản"
 TOKEN_FIELDS = frozenset({"username", "password", "code", "device"})
@@ -38,8 +39,8 @@ def _token_request(body: dict) -> TokenRequest:
         raise UnexpectedField(f"Trường không được phép: {', '.join(extra)}.")
     values = {key: body.get(key, "") for key in TOKEN_FIELDS}
     if not all(isinstance(v, str) for v in values.values()) \
-            or not values["username"] or not values["password"]:
-        raise Unauthorized(auth.LOGIN_FAILED)
+            or not values["username"] or not values["password"] or not storable(values["username"]):
+        raise Unauthorized(auth.LOGIN_FAILED)  # no stored name holds a NUL or lone surrogate
     return TokenRequest(values["username"].strip()[:64], values["password"][:1024],
                         values["code"].strip()[:12], values["device"][:200])
 

@@ -8,7 +8,7 @@ import json
 from flask import Response, current_app, jsonify, request
 
 from handbook.accounts.access import member_required
-from handbook.api import bp, params
+from handbook.api import bp, params, schemas
 from handbook.api.openapi import Param, operation
 from handbook.api.present import iso
 from handbook.content import library
@@ -21,7 +21,7 @@ from handbook.search.views import pool
 
 TAG = "Văn bản"
 SORTS = {"newest": "moi-nhat", "oldest": "cu-nhat", "title": "tieu-de", "number": "so-hieu"}
-_TEXT = {"type": "string", "maxLength": 120}
+_TEXT = schemas.text(120)
 _FILTERS = (Param("type", _TEXT, "Loại văn bản, ví dụ Nghị quyết"),
             Param("issuer", _TEXT, "Cơ quan ban hành"),
             Param("year", {"type": "integer", "minimum": 1930, "maximum": 2100}),
@@ -107,7 +107,7 @@ def document_json(view: library.DocumentView) -> dict:
 @member_required
 @operation("Tìm kiếm (gõ có dấu hoặc không dấu, số hiệu như 35-NQ/TW)", tag=TAG,
            responses={200: "SearchResults", 503: "Error"},
-           query=(Param("q", {"type": "string", "maxLength": MAX_QUERY_CHARS}),
+           query=(Param("q", schemas.text(MAX_QUERY_CHARS)),
                   *(p for p in _FILTERS if p.name != "year"),
                   Param("year", {"type": "string", "pattern": "^[0-9]{4}$"}),
                   Param("page", {"type": "integer", "minimum": 1, "maximum": presenters.MAX_PAGE}),
@@ -131,7 +131,7 @@ def search():
 @bp.get("/search/suggest")
 @member_required
 @operation("Gợi ý khi đang gõ", tag=TAG, responses={200: "Completions", 503: "Error"},
-           query=(Param("q", {"type": "string", "maxLength": 200}),))
+           query=(Param("q", schemas.text(200)),))
 def suggest():
     args = params.Args()
     typed = args.text("q", 200)

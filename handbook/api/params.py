@@ -51,11 +51,12 @@ class Args:
         return raw
 
     def text(self, name: str, max_chars: int, default: str = "") -> str:
+        """The value without NUL characters, which no stored text contains anyway."""
         raw = self.args.get(name, default)
         if len(raw) > max_chars:
             self.problems.append(Problem(name, f"Tối đa {max_chars} ký tự."))
             return default
-        return raw
+        return raw.replace("\x00", "")
 
     def digits(self, name: str, length: int) -> str:
         raw = self.args.get(name)

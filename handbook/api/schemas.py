@@ -19,6 +19,10 @@ DESCRIPTIONS = {
 }
 
 
+def text(max_length: int, min_length: int = 0, **extra) -> dict:
+    return {"type": "string", "minLength": min_length, "maxLength": max_length, **extra}
+
+
 def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -65,11 +69,11 @@ COMPONENTS: dict[str, dict] = {
         details=array(obj(field=STRING, reason=STRING)),
     ) | {"required": ["status", "code", "title", "message"]}),
     "TokenRequest": obj(
-        username={"type": "string", "minLength": 1, "maxLength": 64},
-        password={"type": "string", "minLength": 1, "maxLength": 1024},
+        username=text(64, 1),
+        password=text(1024, 1),
         code={"type": "string", "pattern": "^[0-9]{6}$",
               "description": "Mã xác thực hai bước, bắt buộc khi tài khoản đã bật."},
-        device={"type": "string", "maxLength": 80, "description": "Tên thiết bị, để nhận ra."},
+        device=text(80, description="Tên thiết bị, để nhận ra."),
     ) | {"required": ["username", "password"]},
     "TokenIssued": obj(token=STRING, token_type={"const": "Bearer"}, token_id=INTEGER,
                        expires_at=DATETIME, user=ref("Me")),
@@ -120,8 +124,7 @@ COMPONENTS: dict[str, dict] = {
                             sections=_RATIO, done=BOOLEAN)),
     ),
     "EventBatch": obj(events=array(obj(
-        id=_EVENT_ID, document={"type": "string", "maxLength": 120},
-        anchor={"type": "string", "maxLength": 200},
+        id=_EVENT_ID, document=text(120), anchor=text(200),
         seconds={"type": "integer", "minimum": 1, "maximum": 600},
         occurred_at={"type": "string", "format": "date-time", "maxLength": 40},
     ), minItems=1, maxItems=500)),

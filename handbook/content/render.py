@@ -1,14 +1,39 @@
-"""Markdown → sanitised HTML, table of contents and sections, done once per revision."""
+"""Markdown → sanitised HTML, table of contents and sections, done once per revision.
+
+Python-Markdown is not linear: a line of 4,000 `[`, 30 kB of `- - -` lines or a
+few thousand nested `*a` take seconds to minutes, well inside the size limit. So
+every render runs against a clock (RENDER_SECONDS), and a source that does not finish
+in time is refused like any other invalid content, with the reason in Vietnamese."""
 
 from __future__ import annotations
 
+import _markupbase
+import html.parser
+import inspect
+import os
+import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import TypeVar
 
 import markdown
 import nh3
 
+from handbook import text as text_module
+from handbook.errors import Invalid, Problem
 from handbook.text import collapse_spaces, nfc, slugify
+
+# Answer within 2 s either way, rendered or refused: a C call already running when
+# the time is up (nh3 on a large page, a regular expression) finishes first, ~0.2 s.
+RENDER_SECONDS = 1.5
+TOO_SLOW = ("văn bản quá phức tạp để hiển thị (quá {seconds:g} giây), thường do một ký "
+            "hiệu Markdown lặp lại rất nhiều lần hoặc lồng nhau quá sâu; hãy chia văn "
+            "bản hoặc bỏ bớt ký hiệu")
+TOO_DEEP = ("ký hiệu Markdown (danh sách, trích dẫn, chữ đậm, nghiêng…) lồng nhau quá "
+            "sâu; hãy giảm số cấp lồng nhau")
+_T = TypeVar("_T")
 
 HEADING_TAGS = ("h2", "h3", "h4")
 _ALLOWED_TAGS = {
@@ -70,12 +95,69 @@ def sanitize(html: str) -> str:
     )
 
 
-def render(body: str, title: str) -> Rendered:
-    """Render a document body; demotes a stray `#` heading so the page keeps one h1."""
-    md = make_markdown()
-    html = sanitize(md.convert(_demote_h1(nfc(body))))
-    sections = split_sections(html, title)
-    return Rendered(html=html, toc=_toc(md.toc_tokens), sections=sections)
+def render(body: str, title: str, *, seconds: float | None = None) -> Rendered:
+    """Render a document body; demotes a stray `#` heading so the page keeps one h1.
+
+    Raises Invalid when the body does not render within `seconds` (RENDER_SECONDS by
+    default) or nests deeper than Python's stack allows."""
+    seconds = RENDER_SECONDS if seconds is None else seconds
+    md = make_markdown()  # built (extensions imported) before the clock starts
+    text = _demote_h1(nfc(body))
+
+    def run() -> Rendered:
+        html = sanitize(md.convert(text))
+        return Rendered(html=html, toc=_toc(md.toc_tokens), sections=split_sections(html, title))
+
+    try:
+        return _within(seconds, run)
+    except _TimeUp:
+        raise Invalid([Problem("nội dung", TOO_SLOW.format(seconds=seconds))]) from None
+    except RecursionError:
+        raise Invalid([Problem("nội dung", TOO_DEEP)]) from None
+
+
+class _TimeUp(BaseException):
+    """Raised in the rendering code when its time is up (a BaseException, so that no
+    `except Exception` on the way swallows it)."""
+
+
+# Where the clock may stop the work: code that runs only for rendering. Code that
+# happens to run in this thread meanwhile (a finalizer the garbage collector calls,
+# say) is never interrupted half-way.
+_RENDERING_CODE = (
+    *(os.path.dirname(package.__file__) + os.sep for package in (markdown, html.parser)),
+    _markupbase.__file__, __file__, text_module.__file__)
+
+
+_CALLS = frozenset({"call", "c_call"})
+_GENERATOR = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+
+
+def _within(seconds: float, work: Callable[[], _T]) -> _T:
+    """Run `work` with a profile hook that CPython calls on every function call and
+    return in this thread; once `seconds` have passed, it raises _TimeUp from the
+    next call made by the rendering code. Python-Markdown's and html.parser's loops
+    all call functions, so they stop within milliseconds; a C call already running
+    (a regular expression, nh3) finishes first. Per thread, so any worker model
+    works; a profiler in use meanwhile is set aside and put back. The hook roughly
+    triples the time of a render (the largest real document: about 20 → 70 ms), paid
+    once per revision and per editor preview."""
+    deadline = time.perf_counter() + seconds
+
+    def hook(frame, event, arg) -> None:
+        # Not in a generator: one being closed by the garbage collector would swallow
+        # the exception, and CPython removes a hook that raised (it fires once).
+        if time.perf_counter() > deadline and event in _CALLS \
+                and not frame.f_code.co_flags & _GENERATOR \
+                and frame.f_code.co_filename.startswith(_RENDERING_CODE):
+            raise _TimeUp
+
+    previous = sys.getprofile()
+    sys.setprofile(hook)
+    try:
+        return work()
+    finally:
+        sys.setprofile(previous)
 
 
 def _demote_h1(body: str) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handbook.content import versioning
 from handbook.content.models import Document, DocumentTag, Relation, Revision, Section, utcnow
-from handbook.content.render import render
+from handbook.content.render import Rendered, render
 from handbook.content.source import DocumentMeta, SourceDocument, parse_source
 from handbook.content.vocabulary import number_key
 from handbook.errors import Invalid, Problem
@@ -17,14 +19,17 @@ def save_revision(session: Session, source: SourceDocument, *, author: str, note
                   requires_restudy: bool = False) -> Revision:
     """Create the document if new, append a revision and make it current.
 
-    Raises Invalid when the number belongs to another document."""
+    Raises Invalid, changing nothing, when the number belongs to another document or
+    the body does not render in time (render.RENDER_SECONDS)."""
     document = session.scalar(select(Document).where(Document.slug == source.slug))
     _check_number_free(session, source, document)
+    rendered = _render(source)  # refusals come before anything in the session changes
     if document is None:
         document = Document(slug=source.slug, state="published")
         session.add(document)
     _apply_meta(document, source.meta)
-    revision = _new_revision(session, document, source, author, note, requires_restudy)
+    revision = _new_revision(session, document, source, rendered, author, note,
+                             requires_restudy)
     document.current_revision = revision
     document.updated_at = utcnow()
     versioning.bump(session)
@@ -68,9 +73,16 @@ def _apply_meta(document: Document, meta: DocumentMeta) -> None:
     ]
 
 
-def _new_revision(session: Session, document: Document, source: SourceDocument, author: str,
-                  note: str, requires_restudy: bool) -> Revision:
-    rendered = render(source.body, source.meta.title)
+def _render(source: SourceDocument) -> Rendered:
+    try:
+        return render(source.body, source.meta.title)
+    except Invalid as error:  # too slow or too deeply nested: say which file
+        origin = f"{source.slug}.md"
+        raise Invalid([replace(p, source=p.source or origin) for p in error.problems]) from None
+
+
+def _new_revision(session: Session, document: Document, source: SourceDocument,
+                  rendered: Rendered, author: str, note: str, requires_restudy: bool) -> Revision:
     last = 0
     if document.id is not None:
         last = session.scalar(

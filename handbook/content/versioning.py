@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from handbook.content.models import ContentVersion, utcnow
+from handbook.db import as_utc
 
 
 def bump(session: Session) -> None:
@@ -23,6 +24,16 @@ def bump(session: Session) -> None:
 
 def current(session: Session) -> int:
     return session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1)) or 0
+
+
+def stamp(session: Session) -> str:
+    """The version with the time it was bumped: unlike the number alone, it also tells
+    a database restored from a backup (whose count may repeat one seen before) apart."""
+    row = session.execute(select(ContentVersion.version, ContentVersion.updated_at)
+                          .where(ContentVersion.id == 1)).first()
+    if row is None:
+        return "0"
+    return f"{row.version}@{as_utc(row.updated_at).isoformat()}"
 
 
 class VersionedCache:

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from markupsafe import Markup
 
 from handbook.accounts import web
-from handbook.accounts.access import role_required
+from handbook.accounts.access import current_permissions, role_required
 from handbook.accounts.vocabulary import ADMIN, EDITOR
 from handbook.content import vocabulary
 from handbook.content.render import render
@@ -22,6 +22,26 @@ bp = Blueprint("editor", __name__, url_prefix="/bien-tap")
 EDITORS = (EDITOR, ADMIN)
 DONE = {"luu-nhap": "Đã lưu bản nháp.", "xuat-ban": "Đã xuất bản văn bản.",
         "hen-gio": "Đã hẹn giờ xuất bản.", "luu-tru": "Đã lưu trữ văn bản."}
+BODY_ENDPOINTS = {"editor.new", "editor.edit", "editor.preview"}
+_FORM_SLACK = 64 * 1024  # the form's other fields, multipart boundaries and headers
+
+
+@bp.record_once
+def _install_body_limit(state) -> None:
+    # First in line: the CSRF check parses the body before any view or blueprint hook runs.
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _raise_limits_for_editors)
+
+
+def _raise_limits_for_editors() -> None:
+    """An editor's form may carry a whole document up to MARKDOWN_MAX_BYTES, which
+    url-encoding makes up to three times larger (multipart keeps it as is), so that a
+    body over the limit meets _check_body_size's words, not a bare 413. Everyone
+    else keeps the app's limits."""
+    if request.endpoint in BODY_ENDPOINTS and current_permissions().has_any(EDITORS):
+        body = current_app.config["MARKDOWN_MAX_BYTES"]
+        request.max_content_length = max(current_app.config["MAX_CONTENT_LENGTH"] or 0,
+                                         3 * body + _FORM_SLACK)
+        request.max_form_memory_size = body + _FORM_SLACK
 
 
 @bp.context_processor
@@ -41,8 +61,19 @@ def _index_root() -> Path:
 
 
 def _preview(form: EditorForm) -> Markup:
-    # The same pipeline (Markdown + nh3 allow-list) that renders revisions for readers.
+    # The same pipeline (Markdown + nh3 allow-list) that renders revisions for readers;
+    # raises Invalid like a save would when the body is too large or too slow to render.
+    _check_body_size()
     return Markup(render(form.body, form.meta.get("tieu_de", "")).html)
+
+
+def _check_body_size() -> None:
+    """The import's limit (MARKDOWN_MAX_BYTES) holds here too, said in words: a body
+    is never cut short silently (params.MAX_BODY)."""
+    body, limit = request.form.get("noi_dung", ""), current_app.config["MARKDOWN_MAX_BYTES"]
+    if len(body) > params.MAX_BODY or len(body.encode("utf-8", "replace")) > limit:
+        raise Invalid([Problem("nội dung", f"dài quá giới hạn {limit // 1024} KB; "
+                                           "hãy chia thành nhiều văn bản")])
 
 
 def _perform(action: str, form: EditorForm) -> None:
@@ -73,9 +104,10 @@ def _edit_page(form: EditorForm, document=None, problems=(), error="", preview=N
 
 def _submit(form: EditorForm, document=None):
     action = request.form.get("hanh_dong", "")
-    if action == "xem-truoc":
-        return _edit_page(form, document, preview=_preview(form))
     try:
+        if action == "xem-truoc":
+            return _edit_page(form, document, preview=_preview(form))
+        _check_body_size()
         _perform(action, form)
     except Invalid as exc:
         return _edit_page(form, document, problems=exc.problems, status=422)
@@ -121,7 +153,11 @@ def edit(slug: str):
 def preview():
     form = EditorForm(meta={"tieu_de": request.form.get("tieu_de", "")[:500]},
                       body=request.form.get("noi_dung", "")[:params.MAX_BODY])
-    return str(_preview(form)), 200, {"Content-Type": "text/html; charset=utf-8"}
+    try:
+        html, status = str(_preview(form)), 200
+    except Invalid as exc:  # shown in the preview pane instead of the document
+        html, status = render_template("editor/_problems.html", problems=exc.problems), 422
+    return html, status, {"Content-Type": "text/html; charset=utf-8"}
 
 
 @bp.get("/van-ban/<slug>/lich-su")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from whoosh import index as whoosh_index
 
+from handbook.content import versioning
 from handbook.content.models import Document, Revision
 from handbook.search import storage
 from handbook.search.schema import Entry, build_schema, entry_fields
@@ -67,8 +68,16 @@ def build_unlocked(root: Path, entries: Iterable[Entry], **meta) -> Path:
 
 def rebuild(session: Session, root: Path, timeout: float = WRITE_TIMEOUT) -> int:
     """Rebuild from every published document; returns the number of entries."""
+    with storage.writer_lock(root, timeout):
+        return rebuild_unlocked(session, root)
+
+
+def rebuild_unlocked(session: Session, root: Path) -> int:
+    """Rebuild with the writer lock already held. The content version is read before the
+    documents, so the one recorded in meta.json never claims more than was indexed."""
+    stamp = versioning.stamp(session)
     entries = [e for doc in published_documents(session) for e in entries_for_document(doc)]
-    build(root, entries, timeout)
+    build_unlocked(root, entries, content_version=stamp)
     return len(entries)
 
 
@@ -80,23 +89,48 @@ def update_document(session: Session, root: Path, slug: str,
     with storage.writer_lock(root, timeout):
         generation = storage.current_dir(root)
         if generation is None or not storage.is_current_version(generation):
-            entries = [e for d in published_documents(session) for e in entries_for_document(d)]
-            build_unlocked(root, entries)
-            return len([e for e in entries if e.slug == slug])
-        entries = [e for d in published_documents(session, slug) for e in entries_for_document(d)]
-        ix = whoosh_index.open_dir(str(generation))
-        writer = ix.writer(timeout=timeout)
-        try:
+            rebuild_unlocked(session, root)
+            return sum(len(entries_for_document(d)) for d in published_documents(session, slug))
+        return update_unlocked(session, generation, [slug], timeout)
+
+
+def update_unlocked(session: Session, generation: Path, slugs: Iterable[str],
+                    timeout: float = WRITE_TIMEOUT) -> int:
+    """Replace the entries of `slugs` in `generation` by their published state, in one
+    commit (readers see all of them change at once). The writer lock must be held."""
+    slugs = sorted(set(slugs))
+    entries = [e for slug in slugs for d in published_documents(session, slug)
+               for e in entries_for_document(d)]
+    ix = whoosh_index.open_dir(str(generation))
+    writer = ix.writer(timeout=timeout)
+    try:
+        for slug in slugs:
             writer.delete_by_term("slug", slug)
-            for entry in entries:
-                writer.add_document(**entry_fields(entry))
-        except BaseException:
-            writer.cancel()
-            raise
-        # Merging drops a removed document's words from the term list too, so a
-        # withdrawn text cannot surface in spelling suggestions or completions.
-        writer.commit(optimize=not entries)
-        return len(entries)
+        for entry in entries:
+            writer.add_document(**entry_fields(entry))
+    except BaseException:
+        writer.cancel()
+        raise
+    # Merging drops a removed document's words from the term list too, so a
+    # withdrawn text cannot surface in spelling suggestions or completions.
+    writer.commit(optimize=len({e.slug for e in entries}) < len(slugs))
+    return len(entries)
+
+
+def published_revisions(session: Session) -> dict[str, int]:
+    """slug → current revision id of every published document (no sections loaded)."""
+    rows = session.execute(select(Document.slug, Document.current_revision_id)
+                           .where(Document.state == "published"))
+    return {slug: revision for slug, revision in rows if revision is not None}
+
+
+def indexed_revisions(generation: Path) -> dict[str, set[int]]:
+    """slug → the revision ids its entries in `generation` were made from."""
+    indexed: dict[str, set[int]] = {}
+    with whoosh_index.open_dir(str(generation)).searcher() as searcher:
+        for stored in searcher.all_stored_fields():
+            indexed.setdefault(stored["slug"], set()).add(stored["revision"])
+    return indexed
 
 
 @dataclass
@@ -117,13 +151,10 @@ def check(session: Session, root: Path) -> IndexReport:
     """Compare the live index with the published documents of the database."""
     generation = storage.current_dir(root)
     if generation is None or not generation.is_dir():
-        return IndexReport(None, False, missing=[d.slug for d in published_documents(session)])
+        return IndexReport(None, False, missing=sorted(published_revisions(session)))
     report = IndexReport(generation.name, storage.is_current_version(generation))
-    indexed: dict[str, set[int]] = {}
-    with whoosh_index.open_dir(str(generation)).searcher() as searcher:
-        for stored in searcher.all_stored_fields():
-            indexed.setdefault(stored["slug"], set()).add(stored["revision"])
-    expected = {d.slug: d.current_revision_id for d in published_documents(session)}
+    indexed = indexed_revisions(generation)
+    expected = published_revisions(session)
     report.missing = sorted(set(expected) - set(indexed))
     report.stale = sorted(s for s, rev in expected.items() if s in indexed and indexed[s] != {rev})
     report.unexpected = sorted(set(indexed) - set(expected))

@@ -80,6 +80,11 @@ def write_meta(generation: Path, **extra) -> None:
     atomic_write_text(generation / META, json.dumps(meta))
 
 
+def update_meta(generation: Path, **changes) -> None:
+    """Change some keys of a generation's meta.json (under the writer lock)."""
+    atomic_write_text(generation / META, json.dumps({**read_meta(generation), **changes}))
+
+
 def swap_in(root: Path, generation: Path) -> None:
     """Make `generation` live in one rename; readers see the old or the new one."""
     atomic_write_text(root / POINTER, generation.name + "\n")
@@ -95,6 +100,10 @@ def prune(root: Path, keep: int = 2) -> None:
     for old in gens[keep - 1:]:
         if now - old.stat().st_mtime > GRACE_SECONDS:
             shutil.rmtree(old, ignore_errors=True)
+    # A writer killed while replacing the pointer leaves its temporary file behind.
+    for orphan in root.glob(".tmp-*"):
+        if orphan.is_file() and now - orphan.stat().st_mtime > GRACE_SECONDS:
+            orphan.unlink(missing_ok=True)
 
 
 def discard(generation: Path) -> None:

@@ -20,9 +20,12 @@
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-CSRFToken": token ? token.value : "" }
     })
-      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (response) {
+        // 422: the server's reasons (too large, too slow to render) instead of a preview.
+        return response.ok || response.status === 422 ? response.text() : null;
+      })
       .then(function (html) {
-        // Sanitised by the server (nh3 allow-list); the newest answer wins.
+        // Sanitised or escaped by the server; the newest answer wins.
         if (html !== null && number === sent) { target.innerHTML = html; }
       })
       .catch(function () { /* the preview button still works */ });

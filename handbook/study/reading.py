@@ -29,6 +29,7 @@ from handbook.errors import HandbookError, Invalid, Problem
 from handbook.study import documents, progress, sql
 from handbook.study.documents import StudyDocument
 from handbook.study.models import ReadingEvent, SectionRead, utcnow
+from handbook.text import storable
 
 MAX_BATCH = 50
 MIN_SECONDS, MAX_SECONDS = 1, 600
@@ -76,12 +77,12 @@ def parse_batch(body, max_events: int = MAX_BATCH) -> list[Event]:
     if not isinstance(body, dict):
         raise UnexpectedField("Cần một đối tượng JSON có danh sách 'events'.")
     _refuse_unknown(body, BATCH_KEYS, "yêu cầu")
-    for item in body.get("events") or []:
-        if isinstance(item, dict):
-            _refuse_unknown(item, EVENT_KEYS, "sự kiện")
     raw = body.get("events")
     if not isinstance(raw, list):
         raise Invalid([Problem("events", "Cần danh sách 'events'.")])
+    for item in raw:
+        if isinstance(item, dict):
+            _refuse_unknown(item, EVENT_KEYS, "sự kiện")
     if not 1 <= len(raw) <= max_events:
         raise Invalid([Problem("events", f"Mỗi lần gửi từ 1 đến {max_events} sự kiện.")])
     events, problems = [], []
@@ -128,14 +129,6 @@ def _parse_time(value) -> datetime | None:
     return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
-def _storable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return "\x00" not in text
-
-
 def _reason(event: Event, doc: StudyDocument | None, now: datetime) -> str | None:
     """Why a well-formed event cannot be counted; it is dropped, not retried."""
     if doc is None:
@@ -152,7 +145,7 @@ def record_batch(tx: Session, user_id: int, events: list[Event], now: datetime |
     """Store and credit a parsed batch for user_id, in the caller's write transaction."""
     now = now or utcnow()
     # A name that cannot be stored (a lone surrogate, say) names no document.
-    docs = documents.load_many(tx, {e.document for e in events if _storable(e.document)}, cache)
+    docs = documents.load_many(tx, {e.document for e in events if storable(e.document)}, cache)
     result, valid, seen = BatchResult(), [], set()
     for event in events:
         if event.id in seen:

@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 
 from handbook.db import get_db
 from handbook.models import metadata
+from tests.conftest import sqlite_only
 
 
 def test_migrations_match_models(app):
@@ -15,6 +16,7 @@ def test_migrations_match_models(app):
         assert compare_metadata(context, metadata) == []
 
 
+@sqlite_only
 def test_sqlite_connections_use_wal_and_foreign_keys(app):
     with get_db(app).engine.connect() as connection:
         pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731

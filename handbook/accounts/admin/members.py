@@ -10,6 +10,7 @@ from handbook.accounts.admin import apply, bp, form_text, positive_int, unit_id_
 from handbook.accounts.vocabulary import ADMIN, GRANTABLE_ROLES, ROLES
 from handbook.db import get_db, session
 from handbook.errors import Invalid
+from handbook.privacy import erase
 
 PER_PAGE = 50
 
@@ -56,7 +57,8 @@ def member_detail(user_id: int):
                            history=members.history(session(), user.id),
                            grants=roles.grants_of(session(), user.id),
                            roles=ROLES, grantable=sorted(GRANTABLE_ROLES),
-                           devices=tokens.active_for(session(), user.id))
+                           devices=tokens.active_for(session(), user.id),
+                           erased=erase.is_erased(user))
 
 
 @bp.post("/dang-vien/<int:user_id>/thiet-bi/<int:token_id>/thu-hoi")
@@ -119,6 +121,14 @@ def member_issue_code(user_id: int):
         code = auth.issue_reset(tx, web.code_key(), user_id, hours, web.actor())
         user = users.get_user(tx, user_id)
     return render_template("admin/code_issued.html", user=user, code=code, hours=hours)
+
+
+@bp.post("/dang-vien/<int:user_id>/xoa-du-lieu")
+@role_required(ADMIN)
+def member_erase(user_id: int):
+    return apply(lambda tx, actor: erase.erase_member(tx, actor, user_id, form_text("xac_nhan", 64)),
+                 "Đã xóa, ẩn danh dữ liệu cá nhân; số liệu thống kê được giữ nguyên.",
+                 _back(user_id))
 
 
 @bp.post("/dang-vien/<int:user_id>/vai-tro")

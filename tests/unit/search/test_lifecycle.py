@@ -101,6 +101,18 @@ def test_rebuild_swaps_generations_and_prunes_old_ones(indexed, index_root, monk
     assert (index_root / storage.current_name(index_root)).is_dir()
 
 
+def test_pruning_removes_pointer_files_a_killed_writer_left(indexed, index_root, monkeypatch):
+    with indexed.app_context():
+        indexer.rebuild(session(), index_root)
+    orphan = index_root / ".tmp-current-abc123"
+    orphan.write_text("g-old")
+    storage.prune(index_root)
+    assert orphan.exists()  # within the grace time it may still be in use
+    monkeypatch.setattr(storage, "GRACE_SECONDS", -1)
+    storage.prune(index_root)
+    assert not orphan.exists() and storage.current_dir(index_root).is_dir()
+
+
 def test_writer_lock_is_exclusive(index_root):
     with storage.writer_lock(index_root, timeout=1):
         with pytest.raises(storage.IndexBusy):

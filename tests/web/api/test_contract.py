@@ -22,7 +22,7 @@ from tests import factories
 from tests.unit.study.helpers import make_campaign
 from tests.web.api.conftest import BASE, bearer, token_for
 
-EXAMPLES = settings(max_examples=20, deadline=None, derandomize=True,
+EXAMPLES = settings(max_examples=20, deadline=None, derandomize=True, database=None,
                     suppress_health_check=list(HealthCheck))
 
 

@@ -76,3 +76,9 @@ def test_completion_needs_every_section_then_is_recorded(api, library, member, m
     assert line["progress"]["done"] == 1
     assert api.post(f"{BASE}/study/documents/khong-co/complete", headers=member_auth).status_code \
         == 404
+
+
+def test_events_of_the_wrong_type_are_a_422_not_a_crash(api, member_auth):
+    for value in (True, 3, "events", {"id": "x"}, None):
+        response = api.post(f"{BASE}/study/events", json={"events": value}, headers=member_auth)
+        assert response.status_code == 422, value

@@ -1,0 +1,11 @@
+"""gunicorn settings of a node, read by `gunicorn wsgi:app` from this folder (or with
+`-c gunicorn.conf.py`). Sizing and proxy flags belong on the command line; see
+docs/deployment.md."""
+
+
+def post_worker_init(worker) -> None:
+    # After the fork, in each worker: follow publications made on other nodes
+    # (handbook/search/replica.py). Other apps served with this file are left alone.
+    from handbook.search import replica
+
+    replica.start(worker.wsgi)

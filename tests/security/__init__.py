@@ -1,0 +1,1 @@
+"""Security promises checked across the whole app: headers, CSRF, limits, Markdown."""
