@@ -59,9 +59,15 @@ def sign_out(page) -> None:
     assert page.url.endswith("/dang-nhap")
 
 
-def wait_for_worker(page) -> None:
-    """Until the service worker is active and controls this page."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+def wait_for_worker(page, seconds: float = 15) -> None:
+    """Until the service worker is active and controls this page. Polled from here:
+    wait_for_function evaluates its predicate with eval, which the page's CSP
+    (no 'unsafe-eval') refuses whenever the first check is not already true."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+        if time.monotonic() > deadline:
+            raise AssertionError("the service worker never took control of the page")
+        page.wait_for_timeout(100)
 
 
 def go_offline(context, server: LiveServer) -> None:
