@@ -24,7 +24,12 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def fsync_dir(directory: Path) -> None:
     """Make a rename or a new file in directory survive a crash."""
-    fd = os.open(directory, os.O_RDONLY)
+    fsync_path(directory)
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file's (or a folder's) contents to disk."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

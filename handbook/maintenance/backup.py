@@ -17,7 +17,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from handbook.fsutil import atomic_write_text, fsync_dir
+from handbook.fsutil import atomic_write_text, fsync_dir, fsync_path
 from handbook.maintenance import MaintenanceError, postgres, sqlite
 
 MANIFEST_FORMAT = 1
@@ -65,7 +65,7 @@ def create(app: Flask, target: Path | None = None, now: datetime | None = None) 
     try:
         sqlite.copy_consistent(source, tmp)
         summary = sqlite.inspect(tmp)
-        sqlite.fsync_file(tmp)
+        fsync_path(tmp)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)

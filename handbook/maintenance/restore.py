@@ -27,7 +27,7 @@ from handbook.accounts import audit
 from handbook.accounts.audit import Actor
 from handbook.content import versioning
 from handbook.db import get_db
-from handbook.fsutil import fsync_dir
+from handbook.fsutil import fsync_dir, fsync_path
 from handbook.maintenance import MaintenanceError, postgres, sqlite
 from handbook.maintenance.backup import manifest_path, sha256, source_file
 from handbook.search import indexer
@@ -72,7 +72,7 @@ def prepare(app: Flask, backup: Path) -> Staged:
         _check_manifest(backup, copy)
         summary = sqlite.inspect(copy)
         upgrade_needed = _check_revision(app, backup, summary.revision)
-        sqlite.fsync_file(copy)
+        fsync_path(copy)
     except BaseException:
         copy.unlink(missing_ok=True)
         raise

@@ -10,7 +10,7 @@ A record's message is formatted once, when it is made, and rewritten when it hol
   secret, session, cookie, authorization) as key=value, "key": "value" or
   ('key', 'value');
 - a bearer token (stdv_…), `Bearer …`/`Basic …` credentials, a signed cookie
-  (itsdangerous or JWT form), a one-time code (XXXX-XXXX-XXXX);
+  (itsdangerous or JWT form), a one-time code (three dash-separated groups of four);
 - inside a request, the exact Authorization and cookie values the request carried,
   and the sensitive form fields the view has read, wherever they appear.
 Exception text and stack are rewritten the same way. Fields passed with `extra=`
