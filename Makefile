@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.reports_bench
 	$(BIN)/python -m benchmarks.publish_bench
 	$(BIN)/python -m benchmarks.api_bench
+	$(BIN)/python -m benchmarks.browser_bench
 	$(BIN)/python -m benchmarks.durability_bench
 	$(BIN)/python -m benchmarks.report_plans
 	$(BIN)/python -m benchmarks.load_bench

@@ -88,6 +88,19 @@ def _wants_json() -> bool:
     return best == "application/json"
 
 
+# What a person can do next, by status: every error page ends with a way forward.
+_HINTS = {
+    400: "Hãy quay lại trang trước, kiểm tra thông tin rồi thử lại.",
+    403: ("Trang này dành cho người được giao nhiệm vụ (bí thư chi bộ, cấp ủy, biên tập viên, "
+          "quản trị viên). Nếu bạn cần dùng, hãy đề nghị bí thư chi bộ hoặc quản trị viên cấp quyền."),
+    404: ("Địa chỉ có thể đã gõ sai, hoặc văn bản đã được chuyển, gỡ bỏ. "
+          "Hãy tìm văn bản theo tên hoặc số hiệu, hoặc về Thư viện."),
+    405: "Hãy mở lại trang từ Thư viện rồi thao tác lại.",
+    413: "Tệp hoặc nội dung gửi lên quá lớn. Hãy chia nhỏ rồi gửi lại.",
+    429: "Vui lòng chờ khoảng một phút rồi thử lại.",
+}
+
+
 def _respond(status: int, title: str, message: str, details: list | None = None,
              code: str = ""):
     if _wants_json():
@@ -98,8 +111,8 @@ def _respond(status: int, title: str, message: str, details: list | None = None,
         if status == 401:
             return jsonify(body), status, {"WWW-Authenticate": 'Bearer realm="handbook"'}
         return jsonify(body), status
-    return render_template("errors/error.html", status=status, title=title,
-                           message=message, details=details), status
+    return render_template("errors/error.html", status=status, title=title, message=message,
+                           details=details, hint=_HINTS.get(status), code=code), status
 
 
 def _handle_domain(error: HandbookError):

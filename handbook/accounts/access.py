@@ -14,6 +14,7 @@ from flask import (
     Flask,
     after_this_request,
     current_app,
+    flash,
     g,
     redirect,
     request,
@@ -100,9 +101,20 @@ def _wants_json() -> bool:
         request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
+SIGN_IN_MESSAGE = "Vui lòng đăng nhập để tiếp tục."
+SESSION_ENDED_MESSAGE = ("Phiên đăng nhập của bạn đã hết hạn hoặc đã kết thúc. Vui lòng đăng nhập "
+                         "lại; sau đó bạn sẽ trở về đúng trang đang xem.")
+
+
 def _login_required():
     if _wants_json() or request.method != "GET":
         raise Unauthorized()
+    # A session that names a user who no longer loads was signed in once: it expired,
+    # or it was ended (logout elsewhere, password change, lock). Say so, and forget it.
+    ended = "_user_id" in session
+    if ended:
+        session.clear()
+    flash(SESSION_ENDED_MESSAGE if ended else SIGN_IN_MESSAGE, "info")
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
@@ -201,7 +213,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.refresh_view = "accounts.login"
-    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message = SIGN_IN_MESSAGE
     login_manager.needs_refresh_message = "Vui lòng đăng nhập lại để xác nhận."
     login_manager.login_message_category = login_manager.needs_refresh_message_category = "info"
     app.before_request(enforce_policy)

@@ -33,7 +33,8 @@ class Fragment:
     title: str
     html: Markup
 
-FONT_SIZES = {"nho": "Chữ nhỏ", "vua": "Chữ vừa", "lon": "Chữ lớn", "rat-lon": "Chữ rất lớn"}
+FONT_SIZES = {"nho": "Chữ nhỏ", "vua": "Chữ vừa", "lon": "Chữ lớn", "rat-lon": "Chữ rất lớn",
+              "cuc-lon": "Chữ cực lớn"}
 FONT_COOKIE = "co_chu"
 
 

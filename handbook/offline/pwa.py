@@ -22,7 +22,7 @@ ICONS = (  # file under static/icons, size, purpose
     ("icon-maskable-512.png", 512, "maskable"),
 )
 # What a kept page needs to render offline (the worker adds the offline page).
-PRECACHE_STATIC = ("handbook.css", "reading.js", "search.js", "offline.js",
+PRECACHE_STATIC = ("handbook.css", "reading.js", "read_aloud.js", "search.js", "offline.js",
                    "icons/icon-192.png", "icons/icon-512.png")
 VERSION_PLACEHOLDER = "__HANDBOOK_WORKER_VERSION__"
 PRECACHE_PLACEHOLDER = '["__HANDBOOK_PRECACHE__"]'

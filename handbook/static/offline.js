@@ -103,12 +103,21 @@
     });
   }
 
+  function whenIdle(task) {
+    var idle = window.requestIdleCallback || function (fn) { setTimeout(fn, 1000); };
+    var soon = function () { idle(task, { timeout: 2000 }); };
+    if (document.readyState === "complete") { soon(); }
+    else { window.addEventListener("load", soon, { once: true }); }
+  }
+
   if (session === "anonymous") {
     tell({ type: "clear" });
     clearPages();
     register();
   } else if (session === "member") {
-    register().then(function () { sync(false); });
+    // The refresh downloads the member's campaign documents: only once the page is
+    // loaded and the browser idle, so on a weak link it never competes with the page.
+    register().then(function () { whenIdle(function () { sync(false); }); });
     window.addEventListener("online", function () { sync(true); });
   } else if (session === "offline") {
     var list = document.getElementById("van-ban-ngoai-tuyen");

@@ -174,8 +174,11 @@ def _insert_events(tx: Session, user_id: int, events: list[Event],
         return set()
     rows = [{"user_id": user_id, "client_event_id": e.id, "document_id": docs[e.document].id,
              "anchor": e.anchor, "seconds": e.seconds, "credited": credit(e.seconds),
-             "occurred_at": e.occurred_at, "received_at": now} for e in events]
-    # One cached statement run for many rows ("insertmanyvalues"): no per-batch compile.
+             "occurred_at": e.occurred_at, "received_at": now}
+            for e in sorted(events, key=lambda e: e.id)]
+    # Sorted by id: concurrent resends of one batch (in any order) take the unique index's
+    # locks in one order, so PostgreSQL never deadlocks them. One cached statement for
+    # many rows ("insertmanyvalues"): no per-batch compile.
     table = ReadingEvent.__table__
     stmt = (sql.insert(tx, table)
             .on_conflict_do_nothing(index_elements=["user_id", "client_event_id"])

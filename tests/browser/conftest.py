@@ -3,8 +3,8 @@ served over HTTP on loopback.
 
 - One live app per session: a temporary SQLite file, the test content (plus the
   longer documents of tests/browser/content) imported and indexed, the unit tree.
-- `reader`: a fresh member in a cell of their own, so campaigns and reading data of
-  one test never reach another.
+- `reader`: a fresh member in a cell of their own (alone in its province), so
+  campaigns and reading data of one test never reach another.
 - `live_server`: running at the start and end of each test; `stop()` makes the
   site unreachable and `start()` serves it again on the same port (same origin).
 - `page` / `context`: a phone (360×740); `new_context("desktop")` for a desktop.
@@ -26,7 +26,7 @@ import pytest
 
 from handbook import create_app, migrate
 from handbook.accounts.models import Unit
-from handbook.accounts.vocabulary import CELL
+from handbook.accounts.vocabulary import GRASSROOTS_CELL, PROVINCE
 from handbook.db import get_db, session
 from handbook.search import indexer
 from tests import factories
@@ -95,7 +95,9 @@ def live_tree(live_app) -> factories.Tree:
 @pytest.fixture
 def reader(live_app, live_tree) -> Reader:
     n = next(_serial)
-    cell = factories.make_unit(live_app, f"THU-{n}", CELL, live_tree.grassroots, f"Chi bộ thử {n}")
+    # In a province of its own: campaigns other tests address to the shared tree never reach it.
+    province = factories.make_unit(live_app, f"THU-TINH-{n}", PROVINCE, name=f"Tỉnh ủy thử {n}")
+    cell = factories.make_unit(live_app, f"THU-{n}", GRASSROOTS_CELL, province, f"Chi bộ thử {n}")
     user = factories.make_user(live_app, f"dang.vien.thu.{n}", cell=cell,
                                full_name=f"Đảng viên thử {n}")
     return Reader(user.id, user.username, factories.PASSWORD, cell)

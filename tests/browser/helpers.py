@@ -1,13 +1,16 @@
-"""What browser tests do again and again: sign in through the form, cut the network
-for real, look into the service worker's caches and the page's storage."""
+"""What browser tests do again and again: sign in through the form (second factor
+included), use the menu and the header search as people do, cut the network for real,
+look into the service worker's caches and the page's storage."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from tests.browser.live_server import LiveServer
+from tests.factories import totp_now
 
 T = TypeVar("T")
 
@@ -102,3 +105,77 @@ def wait_until(probe: Callable[[], T], timeout: float = 10.0, every: float = 0.1
             assert value, f"still {value!r} after {timeout} s"
             return value
         time.sleep(every)
+
+
+# The flows run at both sizes; the page layout differs, the steps do not.
+DEVICE_NAMES = ("phone", "desktop")
+MAIN_MENU = "Điều hướng chính"
+
+
+def sign_in_as(page, person) -> None:
+    """The login form as a person fills it, then the second step when a second factor
+    is enrolled (person.totp_secret): the code is the current one of their app."""
+    page.goto("/dang-nhap")
+    page.get_by_label("Tên đăng nhập").fill(person.username)
+    page.get_by_label("Mật khẩu", exact=True).fill(person.password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    if person.totp_secret:
+        page.get_by_label("Mã xác thực").fill(totp_now(person.totp_secret))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Xác nhận", exact=True).click()
+    assert "/dang-nhap" not in page.url, page.locator("main").inner_text()
+
+
+def open_from_menu(page, label: str) -> None:
+    """Follow a link of the main menu, opening the menu first if the layout folds it."""
+    link = page.get_by_role("navigation", name=MAIN_MENU).get_by_role(
+        "link", name=re.compile(rf"^{re.escape(label)}(\s|$)"))
+    if not link.is_visible():
+        _unfold_header(page)
+    with page.expect_navigation():
+        link.click()
+
+
+def open_report(page, person, unit_name: str, campaign_title: str) -> None:
+    """Signed in as person, from the menu's reports to one unit's campaign report."""
+    sign_in_as(page, person)
+    open_from_menu(page, "Báo cáo")
+    entry = page.get_by_role("region", name=unit_name)
+    with page.expect_navigation():
+        entry.get_by_role("link", name=campaign_title).click()
+
+
+def search_from_header(page, text: str) -> None:
+    """Type into the search box every signed-in page carries, and submit with Enter."""
+    box = page.get_by_role("banner").get_by_label("Tìm trong các văn bản")
+    if not box.is_visible():
+        _unfold_header(page)
+    box.fill(text)
+    with page.expect_navigation():
+        box.press("Enter")
+
+
+def _unfold_header(page) -> None:
+    """A layout that folds the menu or the search box behind a button opens it here."""
+    toggle = page.get_by_role("banner").locator("button[aria-expanded=false]")
+    if toggle.count():
+        toggle.first.click()
+
+
+def main_text(page) -> str:
+    return page.get_by_role("main").inner_text()
+
+
+def percent_after(text: str, label: str) -> int:
+    """The percentage shown right after a label, as in "Văn bản đã học xong: 33%"."""
+    found = re.search(re.escape(label) + r"\s*:?\s*(\d+)\s*%", text)
+    assert found, f"no percentage after {label!r} in {text!r}"
+    return int(found.group(1))
+
+
+def grid_row(page, name: str) -> list[str]:
+    """The cells after a member's name in a cell's grid: one per document, the campaign,
+    the reflection; whitespace folded."""
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=name))
+    return [" ".join(text.split()) for text in row.get_by_role("cell").all_inner_texts()]

@@ -220,3 +220,18 @@ def test_safe_and_unknown_methods_on_changing_routes_are_refused(library, client
                 failures.append(f"{method} {rule.rule} → {response.status_code}")
     assert not failures, "\n".join(failures)
     assert snapshot(library) == before
+
+
+def test_an_expired_form_says_what_happened_and_leads_back_to_the_page(library, clients, later):
+    client = clients["member"]
+    token = form_token(client, "/thong-bao")
+    later()
+    page = "http://localhost/thong-bao"
+    answer = client.post("/thong-bao/da-doc-het", data={"csrf_token": token},
+                         headers={"Referer": page})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and CSRF_TITLE in html
+    assert f'<a href="{page}">Mở lại trang vừa dùng để gửi lại</a>' in html
+    foreign = client.post("/thong-bao/da-doc-het", data={"csrf_token": token},
+                          headers={"Referer": "https://evil.example/thong-bao"})
+    assert "evil.example" not in foreign.get_data(as_text=True)

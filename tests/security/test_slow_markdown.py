@@ -183,10 +183,10 @@ def test_the_clock_leaves_nothing_behind_whichever_way_it_ends():
 def test_real_documents_render_far_inside_the_clock():
     sources = sorted(CONTENT.glob("*.md"))
     assert sources
-    for path in sources:
-        started = time.perf_counter()
+    for path in sources:  # CPU time: what the document costs, whatever else the machine runs
+        started = time.thread_time()
         render(path.read_text(encoding="utf-8"), path.stem)
-        assert time.perf_counter() - started < render_module.RENDER_SECONDS / 5, path.name
+        assert time.thread_time() - started < render_module.RENDER_SECONDS / 5, path.name
 
 
 def _count(app, model) -> int:
