@@ -18,7 +18,14 @@ import uuid
 from datetime import UTC, datetime
 from statistics import median
 
-from benchmarks.harness import DEMO_PASSWORD, gunicorn, machine, prepared_instance, wrk
+from benchmarks.harness import (
+    DEMO_PASSWORD,
+    database_file,
+    gunicorn,
+    machine,
+    prepared_instance,
+    wrk,
+)
 
 ROUNDS = 3
 SLUG = "nghi-quyet-35-nq-tw"
@@ -42,12 +49,12 @@ def call(base: str, method: str, path: str, body=None, token: str = "",
         return error.code, dict(error.headers), error.read()
 
 
-def sign_in(base: str) -> str:
+def sign_in(base: str, username: str = "demo.member", device: str = "api_bench") -> str:
+    """A bearer token for a demo account, through the API's own sign-in."""
     status, _, body = call(base, "POST", "/api/v1/auth/token",
-                           {"username": "demo.member", "password": DEMO_PASSWORD,
-                            "device": "api_bench"})
+                           {"username": username, "password": DEMO_PASSWORD, "device": device})
     if status != 201:
-        raise RuntimeError(f"sign-in failed: {status} {body[:200]!r}")
+        raise RuntimeError(f"sign-in of {username} failed: {status} {body[:200]!r}")
     return json.loads(body)["token"]
 
 
@@ -109,7 +116,7 @@ def main() -> None:
             for name, (url, headers) in targets.items():
                 runs[name].append(wrk(url, seconds=4, headers=headers))
         sync = sync_figures(handbook, token, anchors,
-                            env["HANDBOOK_DATABASE_URL"].removeprefix("sqlite:///"))
+                            database_file(env))
     print(f"document JSON of {SLUG}: {sizes['raw'] / 1024:.1f} KiB raw, "
           f"{sizes['gzip'] / 1024:.1f} KiB gzip")
     ceiling = median(r["rps"] for r in runs["hello"])

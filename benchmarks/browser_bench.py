@@ -35,7 +35,14 @@ from dataclasses import dataclass, field
 from itertools import count
 from statistics import median
 
-from benchmarks.harness import DEMO_PASSWORD, flask_cli, gunicorn, machine, prepared_instance
+from benchmarks.harness import (
+    DEMO_PASSWORD,
+    database_file,
+    flask_cli,
+    gunicorn,
+    machine,
+    prepared_instance,
+)
 
 # The demo cells are of realistic size at "small" (demo.secretary's cell has 15 members;
 # about 17 on average at province scale, whose reading history takes minutes to build).
@@ -133,7 +140,7 @@ def _require_browser():
 
 
 def _database(env: dict) -> sqlite3.Connection:
-    return sqlite3.connect(env["HANDBOOK_DATABASE_URL"].removeprefix("sqlite:///"))
+    return sqlite3.connect(database_file(env))
 
 
 def choose_targets(env: dict) -> list[Target]:

@@ -43,6 +43,11 @@ def instance_env(workdir: Path) -> dict[str, str]:
     return env
 
 
+def database_file(env: dict[str, str]) -> Path:
+    """The SQLite file of an instance made by instance_env."""
+    return Path(env["HANDBOOK_DATABASE_URL"].removeprefix("sqlite:///"))
+
+
 def flask_cli(env: dict[str, str], *args: str) -> str:
     result = subprocess.run([PYTHON, "-m", "flask", "handbook", *args], cwd=ROOT, env=env,
                             capture_output=True, text=True, check=True)

@@ -20,9 +20,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import create_engine, text
 
-from benchmarks.api_bench import call
+from benchmarks.api_bench import call, sign_in
 from benchmarks.harness import (
-    DEMO_PASSWORD,
     ROOT,
     USER_AGENT,
     flask_cli,
@@ -40,13 +39,6 @@ QUERIES = ("dang vien khong duoc lam", "nghị quyết 35", "sinh hoạt chi b�
 DOCUMENTS = 12
 
 
-def token(base: str, username: str) -> str:
-    status, _, body = call(base, "POST", "/api/v1/auth/token",
-                           {"username": username, "password": DEMO_PASSWORD, "device": "load"})
-    assert status == 201, (username, status, body[:200])
-    return json.loads(body)["token"]
-
-
 def lua_value(value) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"[{lua_value(k)}] = {lua_value(v)}" for k, v in value.items()) + "}"
@@ -58,7 +50,7 @@ def lua_value(value) -> str:
 
 
 def run_config(base: str) -> dict:
-    member, committee = token(base, "demo.member"), token(base, "demo.committee")
+    member, committee = (sign_in(base, name, "load") for name in ("demo.member", "demo.committee"))
     _, _, body = call(base, "GET", f"/api/v1/documents?per_page={DOCUMENTS}", token=member)
     documents = []
     for item in json.loads(body)["items"]:

@@ -12,9 +12,15 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from benchmarks.harness import DEMO_PASSWORD, USER_AGENT, flask_cli, machine, prepared_instance
+from benchmarks.harness import (
+    DEMO_PASSWORD,
+    USER_AGENT,
+    database_file,
+    flask_cli,
+    machine,
+    prepared_instance,
+)
 
 PROVINCE_EVENTS = 1_000_000
 PROVINCE_MEMBERS = 39_509
@@ -163,7 +169,7 @@ def run(scale: str, members: int) -> Run:
         started = time.perf_counter()
         result.history_line = flask_cli(env, "demo-history", "--events", str(result.events)).strip()
         result.history_s = time.perf_counter() - started
-        database = Path(env["HANDBOOK_DATABASE_URL"].removeprefix("sqlite:///"))
+        database = database_file(env)
         result.db_mb = sum(p.stat().st_size for p in database.parent.glob(database.name + "*")) / 1e6
         app = _app(env)
         result.rows = rows(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, MetaData, create_engine, event
@@ -38,6 +38,15 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
+
+
+def iso(value: datetime | date | None) -> str | None:
+    """ISO 8601 as sent to clients: datetimes in UTC with a Z, dates as they are."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return as_utc(value).isoformat().replace("+00:00", "Z")
+    return value.isoformat()
 
 
 def make_engine(url: str) -> Engine:

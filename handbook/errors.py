@@ -8,6 +8,9 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from handbook.api import is_api_request
+from handbook.security import safe_next
+
 
 class HandbookError(Exception):
     """Base of every error a service raises on purpose."""
@@ -56,6 +59,19 @@ class Conflict(HandbookError):
     title = "Dữ liệu đã bị thay đổi"
 
 
+class UnexpectedField(HandbookError):
+    """A field the schema does not have: refused as a bad request, never ignored."""
+
+    status = 400
+    code = "unexpected_field"
+
+
+def refuse_unknown(keys, allowed: frozenset[str], where: str = "yêu cầu") -> None:
+    """UnexpectedField naming every key outside allowed (cut short: they echo back)."""
+    if extra := sorted(str(k)[:40] for k in set(keys) - allowed):
+        raise UnexpectedField(f"Trường không được phép trong {where}: {', '.join(extra)}.")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One reason a value was refused: where, and why (in Vietnamese)."""
@@ -82,7 +98,7 @@ class Invalid(HandbookError):
 
 
 def _wants_json() -> bool:
-    if request.path.startswith("/api/"):
+    if is_api_request():
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"
@@ -102,7 +118,9 @@ _HINTS = {
 
 
 def _respond(status: int, title: str, message: str, details: list | None = None,
-             code: str = ""):
+             code: str = "", *, hint: str | None = None, back: str = ""):
+    """JSON for programs, a page for people. hint (default: the status's) and back (a
+    local page to return to) only shape the page."""
     if _wants_json():
         body = {"error": {"status": status, "code": code or _HTTP_CODES.get(status, "error"),
                           "title": title, "message": message}}
@@ -112,7 +130,7 @@ def _respond(status: int, title: str, message: str, details: list | None = None,
             return jsonify(body), status, {"WWW-Authenticate": 'Bearer realm="handbook"'}
         return jsonify(body), status
     return render_template("errors/error.html", status=status, title=title, message=message,
-                           details=details, hint=_HINTS.get(status), code=code), status
+                           details=details, hint=hint or _HINTS.get(status), back=back), status
 
 
 def _handle_domain(error: HandbookError):
@@ -157,7 +175,16 @@ def _handle_csrf(error: CSRFError):
     """A missing, foreign or expired CSRF token: the same 400, told apart by code so a
     page script can fetch a fresh token and retry when it has only expired."""
     code = "csrf_expired" if "expired" in (error.description or "") else "csrf_invalid"
-    return _respond(400, CSRF_TITLE, CSRF_MESSAGE, code=code)
+    return _respond(400, CSRF_TITLE, CSRF_MESSAGE, code=code, hint=CSRF_MESSAGE,
+                    back=_page_sent_from())
+
+
+def _page_sent_from() -> str:
+    """The local page the refused form was on, from Referer; "" when it was elsewhere."""
+    referrer, site = request.referrer or "", request.host_url
+    if not referrer.startswith(site):
+        return ""
+    return safe_next("/" + referrer[len(site):], "")
 
 
 def _handle_unexpected(error: Exception):

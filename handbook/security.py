@@ -9,6 +9,7 @@ from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import BadRequest
 
+from handbook.api import is_api_request
 from handbook.text import storable
 
 CSP = "; ".join((
@@ -61,7 +62,7 @@ def _refuse_unstorable_input() -> None:
     """Text no database can store is a 400 at the door of the pages, not a 500 deep
     inside (the API checks its own input). Runs after the upload size hook, so
     reading the form here respects its limit."""
-    if request.path.startswith("/api/"):
+    if is_api_request():
         return
     fields = chain(request.args.items(multi=True), request.form.items(multi=True))
     if not all(storable(name) and storable(value) for name, value in fields):

@@ -16,6 +16,8 @@ from sqlalchemy import insert, text
 from sqlalchemy.orm import close_all_sessions
 
 from handbook import create_app, migrate
+from handbook.accounts import tokens
+from handbook.accounts.audit import Actor
 from handbook.accounts.vocabulary import ADMIN, COMMITTEE_VIEWER, EDITOR, SECRETARY
 from handbook.content import importer
 from handbook.content.models import ContentVersion
@@ -156,6 +158,18 @@ def clients(library, member, role_users) -> dict:
     for name, (user, secret) in role_users.items():
         made[name] = login(library.test_client(), user.username, totp_secret=secret)
     return made
+
+
+@pytest.fixture
+def bearers(app, role_users, member) -> dict:
+    """The API's Authorization header per role (and "anon"): it takes tokens, not cookies."""
+    people = {"member": member, **{name: user for name, (user, _) in role_users.items()}}
+    headers = {"anon": {}}
+    with app.app_context(), get_db(app).transaction() as tx:
+        for name, user in people.items():
+            token, _ = tokens.issue(tx, Actor.system("test"), user.id, "test", days=1)
+            headers[name] = {"Authorization": f"Bearer {token}"}
+    return headers
 
 
 @pytest.fixture

@@ -30,11 +30,11 @@ from handbook.accounts.models import User
 from handbook.accounts.permissions import Permissions
 from handbook.accounts.principal import Principal
 from handbook.accounts.vocabulary import ROLES
+from handbook.api import is_api_request
 from handbook.errors import Forbidden
 from handbook.extensions import login_manager
 
 POLICY_ATTR = "access_policy"
-API_PREFIX = "/api/"  # bearer tokens only: no cookie, so no cross-site forgery
 AUTH_AT = "_auth_at"
 log = logging.getLogger("handbook.security")
 
@@ -90,10 +90,6 @@ def needs_second_factor(user: Principal | User, perms: Permissions) -> bool:
     if not perms.is_privileged or user.has_totp:
         return False
     return not (user.is_demo and demo_allowed())
-
-
-def is_api_request() -> bool:
-    return request.path.startswith(API_PREFIX)
 
 
 def _wants_json() -> bool:

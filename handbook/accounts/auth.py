@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from handbook.accounts import audit, codes, tokens, users
+from handbook.accounts import audit, codes, users
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import User, utcnow
 from handbook.accounts.passwords import Passwords, password_problems
@@ -16,6 +16,8 @@ from handbook.errors import Invalid, Problem
 
 # One message for every failure: whether an account exists must not show.
 LOGIN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng."
+TOO_MANY = "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút."
+WRONG_CODE = "Mã xác thực không đúng hoặc đã được dùng."
 CODE_FAILED = "Tên đăng nhập hoặc mã dùng một lần không đúng, hoặc mã đã hết hạn."
 
 
@@ -79,8 +81,7 @@ def logout(tx: Session, user_id: int, actor: Actor) -> None:
 def _set_password(tx: Session, passwords: Passwords, user: User, password: str) -> None:
     user.password_hash = passwords.hash(password)
     user.password_changed_at = utcnow()
-    user.session_version = users.new_session_version()
-    tokens.revoke_all(tx, user.id)
+    users.sign_out_everywhere(tx, user)
 
 
 def change_password(tx: Session, passwords: Passwords, user_id: int, current: str,

@@ -251,5 +251,5 @@ def _set_demo_passwords(tx: Session, passwords: Passwords, password: str | None)
                                               User.is_demo.is_(True))):
         secret = password or generated.setdefault(user.username, secrets.token_urlsafe(12))
         user.password_hash = passwords.hash(secret)
-        user.session_version = users.new_session_version()
+        users.sign_out_everywhere(tx, user)
     return generated

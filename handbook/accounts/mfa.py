@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from handbook.accounts import audit, tokens, totp, users
+from handbook.accounts import audit, totp, users
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import User
 
@@ -28,8 +28,7 @@ def confirm_enrolment(tx: Session, user_id: int, code: str, actor: Actor) -> boo
         return False
     user.totp_secret, user.totp_pending_secret = user.totp_pending_secret, None
     user.totp_last_step = step
-    user.session_version = users.new_session_version()
-    tokens.revoke_all(tx, user.id)
+    users.sign_out_everywhere(tx, user)
     audit.record(tx, actor, "mfa.enrolled", "user", user.id)
     return True
 
@@ -51,7 +50,6 @@ def reset(tx: Session, user_id: int, actor: Actor) -> User:
     user = users.get_user(tx, user_id)
     user.totp_secret = user.totp_pending_secret = None
     user.totp_last_step = 0
-    user.session_version = users.new_session_version()
-    tokens.revoke_all(tx, user.id)
+    users.sign_out_everywhere(tx, user)
     audit.record(tx, actor, "mfa.reset", "user", user.id)
     return user

@@ -9,7 +9,7 @@ from flask_login import current_user, fresh_login_required
 from handbook.accounts import auth, members, mfa, roles, throttle, tokens, totp, web
 from handbook.accounts.access import current_permissions, member_required
 from handbook.accounts.models import User
-from handbook.accounts.views import TOO_MANY, bp
+from handbook.accounts.views import bp
 from handbook.db import get_db, session
 from handbook.errors import Invalid, NotFound, Problem
 from handbook.privacy import export
@@ -77,7 +77,7 @@ def second_factor():
         return _enrolment_page(next_url, start=request.method == "POST")
     key, address = f"uid:{current_user.id}", web.client_address()
     if not throttle.allowed(throttle.SECOND_FACTOR, key, address):
-        return render_template("accounts/second_factor.html", next=next_url, error=TOO_MANY), 429
+        return render_template("accounts/second_factor.html", next=next_url, error=auth.TOO_MANY), 429
     with get_db().transaction() as tx:
         ok = mfa.confirm_enrolment(tx, current_user.id, request.form.get("ma", ""), web.actor())
         user = tx.get(User, current_user.id)

@@ -23,6 +23,13 @@ def new_session_version() -> str:
     return secrets.token_hex(16)
 
 
+def sign_out_everywhere(tx: Session, user: User) -> None:
+    """Every browser session and every app token of the user stops working: what a
+    new password, a changed second factor or a lock must do."""
+    user.session_version = new_session_version()
+    tokens.revoke_all(tx, user.id)
+
+
 def normalise_username(username: str) -> str:
     return (username or "").strip().lower()
 
@@ -111,8 +118,7 @@ def update_profile(tx: Session, actor: Actor, user_id: int, full_name: str,
 def end_sessions(tx: Session, actor: Actor, user_id: int, reason: str = "admin") -> User:
     """Every session and cookie of the user stops working on its next request."""
     user = get_user(tx, user_id)
-    user.session_version = new_session_version()
-    tokens.revoke_all(tx, user.id)
+    sign_out_everywhere(tx, user)
     audit.record(tx, actor, "user.sessions_ended", "user", user.id, reason=reason)
     return user
 
@@ -122,8 +128,7 @@ def deactivate(tx: Session, actor: Actor, user_id: int) -> User:
     if actor.user_id == user.id:
         raise Conflict("Không thể tự khóa tài khoản của mình.")
     user.active, user.deactivated_at = False, utcnow()
-    user.session_version = new_session_version()
-    tokens.revoke_all(tx, user.id)
+    sign_out_everywhere(tx, user)
     codes.revoke(tx, user.id)
     audit.record(tx, actor, "user.deactivated", "user", user.id)
     return user

@@ -16,7 +16,6 @@ from handbook.errors import Invalid, Problem
 from handbook.security import safe_next
 
 bp = Blueprint("accounts", __name__)
-TOO_MANY = "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút."
 
 
 def _next(default: str = "") -> str:
@@ -36,7 +35,7 @@ def login():
     username = request.form.get("ten_dang_nhap", "").strip()
     password = request.form.get("mat_khau", "")
     if not throttle.allowed(throttle.LOGIN, username, web.client_address()):
-        return _login_page(TOO_MANY, 429)
+        return _login_page(auth.TOO_MANY, 429)
     outcome = auth.authenticate(session(), web.passwords(), username, password, demo_allowed())
     if not outcome.ok:
         throttle.failed(throttle.LOGIN, username, web.client_address())
@@ -69,7 +68,7 @@ def login_second_factor():
     user = _verify_pending(pending, request.form.get("ma", ""))
     if isinstance(user, str):
         return render_template("accounts/login_second_factor.html", error=user), 429 \
-            if user == TOO_MANY else 200
+            if user == auth.TOO_MANY else 200
     web.start_session(user, pending["remember"])
     return redirect(safe_next(pending["next"], url_for("content.index")))
 
@@ -78,7 +77,7 @@ def _verify_pending(pending: dict, code: str):
     """The user when the code is right; otherwise the message to show."""
     key, address = f"uid:{pending['uid']}", web.client_address()
     if not throttle.allowed(throttle.SECOND_FACTOR, key, address):
-        return TOO_MANY
+        return auth.TOO_MANY
     user = session().get(User, pending["uid"])
     who = web.actor_for(user) if user else web.actor()
     with get_db().transaction() as tx:
@@ -88,7 +87,7 @@ def _verify_pending(pending: dict, code: str):
             user = auth.record_login(tx, user.id, who)
     if not ok:
         throttle.failed(throttle.SECOND_FACTOR, key, address)
-        return "Mã xác thực không đúng hoặc đã được dùng."
+        return auth.WRONG_CODE
     return user
 
 
@@ -110,7 +109,7 @@ def activate():
     form = request.form
     username = form.get("ten_dang_nhap", "").strip()
     if not throttle.allowed(throttle.CODE, username, web.client_address()):
-        return render_template("accounts/activate.html", error=TOO_MANY, username=username), 429
+        return render_template("accounts/activate.html", error=auth.TOO_MANY, username=username), 429
     try:
         _redeem(username, form.get("ma", ""), form.get("mat_khau_moi", ""), form.get("nhap_lai", ""))
     except Invalid as error:

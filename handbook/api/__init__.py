@@ -4,10 +4,16 @@ document built from the routes."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, request
 
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
+
+
+def is_api_request() -> bool:
+    """Anything under /api/ speaks JSON and takes bearer tokens only: no cookie, so no
+    cross-site forgery. (Kept free of other imports: access, errors and security ask.)"""
+    return request.path.startswith("/api/")
 
 
 def init_app(app: Flask) -> Blueprint:

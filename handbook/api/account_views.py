@@ -18,8 +18,12 @@ from handbook.api import bp, params
 from handbook.api.openapi import operation
 from handbook.api.present import iso, unit_json
 from handbook.db import get_db, session
-from handbook.errors import SecondFactorRequired, TooManyAttempts, Unauthorized
-from handbook.study.reading import UnexpectedField
+from handbook.errors import (
+    SecondFactorRequired,
+    TooManyAttempts,
+    Unauthorized,
+    refuse_unknown,
+)
 from handbook.text import storable
 
 TAG = "Tài khoản"
@@ -35,8 +39,7 @@ class TokenRequest:
 
 
 def _token_request(body: dict) -> TokenRequest:
-    if extra := sorted(str(k)[:40] for k in set(body) - TOKEN_FIELDS):
-        raise UnexpectedField(f"Trường không được phép: {', '.join(extra)}.")
+    refuse_unknown(body, TOKEN_FIELDS)
     values = {key: body.get(key, "") for key in TOKEN_FIELDS}
     if not all(isinstance(v, str) for v in values.values()) \
             or not values["username"] or not values["password"] or not storable(values["username"]):
@@ -48,7 +51,7 @@ def _token_request(body: dict) -> TokenRequest:
 def _check_password(form: TokenRequest) -> User:
     address = web.client_address()
     if not throttle.allowed(throttle.LOGIN, form.username, address):
-        raise TooManyAttempts("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.")
+        raise TooManyAttempts(auth.TOO_MANY)
     outcome = auth.authenticate(session(), web.passwords(), form.username, form.password,
                                 demo_allowed())
     if not outcome.ok:
@@ -64,12 +67,12 @@ def _check_second_factor(user: User, code: str) -> None:
     if not code:
         raise SecondFactorRequired("Nhập mã 6 số trong ứng dụng xác thực của bạn.")
     if not throttle.allowed(throttle.SECOND_FACTOR, key, address):
-        raise TooManyAttempts("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.")
+        raise TooManyAttempts(auth.TOO_MANY)
     with get_db().transaction() as tx:  # committed either way: the audit, a used code
         ok = mfa.verify(tx, user.id, code, web.actor_for(user))
     if not ok:
         throttle.failed(throttle.SECOND_FACTOR, key, address)
-        raise SecondFactorRequired("Mã xác thực không đúng hoặc đã được dùng.")
+        raise SecondFactorRequired(auth.WRONG_CODE)
 
 
 @bp.post("/auth/token")

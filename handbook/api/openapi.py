@@ -8,7 +8,7 @@ added here, once. A view under the API prefix without @operation stops the build
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import Flask
 
@@ -43,7 +43,6 @@ class Operation:
     body: str | None = None
     headers: tuple[Param, ...] = ()
     description: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def operation(summary: str, *, tag: str, responses: dict[int, str | None],

@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from handbook.accounts.models import Unit, as_utc
-
-
-def iso(value: datetime | date | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return as_utc(value).isoformat().replace("+00:00", "Z")
-    return value.isoformat()
+from handbook.accounts.models import Unit
+from handbook.db import iso  # noqa: F401 (the API's views take it from here)
 
 
 def unit_json(unit: Unit) -> dict:

@@ -30,12 +30,12 @@ from handbook.db import get_db
 from handbook.fsutil import fsync_dir, fsync_path
 from handbook.maintenance import MaintenanceError, postgres, sqlite
 from handbook.maintenance.backup import manifest_path, sha256, source_file
+from handbook.privacy.registry import ERASED_ACTION
 from handbook.search import indexer
 
 log = logging.getLogger("handbook.maintenance")
 SIDE_FILES = ("-wal", "-shm", "-journal")
 ACTOR = Actor.system("khoi-phuc")
-ERASED = "privacy.erased"  # the audit action of handbook.privacy.erase
 
 
 @dataclass(frozen=True)
@@ -171,12 +171,12 @@ def erased_since(aside: Path, restored: Path) -> list[int]:
     query = "SELECT DISTINCT target_id FROM audit_events WHERE action = ?"
     try:
         with closing(sqlite3.connect(f"{aside.resolve().as_uri()}?mode=ro", uri=True)) as old:
-            erased = {row[0] for row in old.execute(query, (ERASED,))}
+            erased = {row[0] for row in old.execute(query, (ERASED_ACTION,))}
     except sqlite3.DatabaseError:
         log.warning("cannot read erasures from the replaced database %s", aside)
         return []
     with closing(sqlite3.connect(restored)) as new:
-        erased -= {row[0] for row in new.execute(query, (ERASED,))}
+        erased -= {row[0] for row in new.execute(query, (ERASED_ACTION,))}
         present = {row[0] for row in new.execute("SELECT id FROM users")}
     return sorted(erased & present)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 NAME = "Sổ tay Đảng viên"
@@ -49,9 +50,18 @@ def manifest(static_url: Callable[[str], str]) -> dict:
 
 
 def worker_source(static_dir: Path, offline_template: Path, precache: list[str]) -> str:
-    """static/sw.js with its precache list and version filled in."""
-    source = (static_dir / "sw.js").read_text(encoding="utf-8")
+    """static/sw.js with its precache list and version filled in. Browsers ask for it
+    on most page loads, so it is built once per version of its inputs."""
+    worker = static_dir / "sw.js"
+    return _built_worker(worker, worker.stat().st_mtime_ns, offline_template,
+                         offline_template.stat().st_mtime_ns, tuple(precache))
+
+
+@lru_cache(maxsize=8)
+def _built_worker(worker: Path, worker_mtime_ns: int, offline_template: Path,
+                  template_mtime_ns: int, precache: tuple[str, ...]) -> str:
+    source = worker.read_text(encoding="utf-8")
     digest = hashlib.sha256("\0".join([source, *precache]).encode())
     digest.update(offline_template.read_bytes())
     return (source.replace(VERSION_PLACEHOLDER, digest.hexdigest()[:16], 1)
-            .replace(PRECACHE_PLACEHOLDER, json.dumps(precache), 1))
+            .replace(PRECACHE_PLACEHOLDER, json.dumps(list(precache)), 1))

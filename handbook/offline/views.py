@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 
 from handbook.accounts.access import member_required, public
@@ -33,7 +33,8 @@ def service_worker():
     source = pwa.worker_source(Path(current_app.static_folder), template, precache)
     response = Response(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"  # a new deploy reaches phones at once
-    return response
+    response.add_etag()  # and an unchanged worker costs a 304
+    return response.make_conditional(request)
 
 
 @bp.get("/ngoai-tuyen")

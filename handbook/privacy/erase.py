@@ -71,6 +71,6 @@ def erase_member(tx: Session, actor: Actor, user_id: int, confirmation: str) -> 
         elif link.erase == SCRUB:
             result.scrubbed[link.name] = _scrub(tx, link, identity)
     tx.expire_all()  # the loaded User no longer matches its row
-    audit.record(tx, actor, "privacy.erased", "user", user.id,
+    audit.record(tx, actor, registry.ERASED_ACTION, "user", user.id,
                  deleted=result.deleted, scrubbed=result.scrubbed)
     return result

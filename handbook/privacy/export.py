@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from handbook.accounts import audit, users
 from handbook.accounts.audit import Actor
-from handbook.db import as_utc, utcnow
+from handbook.db import iso, utcnow
 from handbook.privacy import registry
 from handbook.privacy.registry import Identity, Link
 
@@ -23,11 +23,7 @@ FILENAME = "du-lieu-ca-nhan.json"
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return as_utc(value).isoformat().replace("+00:00", "Z")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+    return iso(value) if isinstance(value, date) else value  # a datetime is a date too
 
 
 def _section(session: Session, link: Link, identity: Identity) -> dict:

@@ -34,6 +34,7 @@ from handbook.models import metadata
 
 DELETE, SCRUB, KEEP = "delete", "scrub", "keep"
 ERASED_PREFIX = "~"  # usernames never start with it (users.USERNAME_PATTERN)
+ERASED_ACTION = "privacy.erased"  # the audit action of an erasure (restore looks for it)
 ERASED_TEXT = "[đã xóa]"
 REFLECTION_ERASED = "(Nội dung đã được xóa theo yêu cầu bảo vệ dữ liệu cá nhân.)"
 

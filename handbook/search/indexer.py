@@ -153,9 +153,16 @@ def check(session: Session, root: Path) -> IndexReport:
     if generation is None or not generation.is_dir():
         return IndexReport(None, False, missing=sorted(published_revisions(session)))
     report = IndexReport(generation.name, storage.is_current_version(generation))
-    indexed = indexed_revisions(generation)
-    expected = published_revisions(session)
-    report.missing = sorted(set(expected) - set(indexed))
-    report.stale = sorted(s for s, rev in expected.items() if s in indexed and indexed[s] != {rev})
-    report.unexpected = sorted(set(indexed) - set(expected))
+    report.missing, report.stale, report.unexpected = differences(
+        indexed_revisions(generation), published_revisions(session))
     return report
+
+
+def differences(indexed: dict[str, set[int]], expected: dict[str, int]
+                ) -> tuple[list[str], list[str], list[str]]:
+    """Slugs published but not indexed, indexed at another revision, indexed but not
+    published (the index may hold several revisions of a slug after a crash)."""
+    missing = sorted(set(expected) - set(indexed))
+    stale = sorted(s for s, rev in expected.items() if s in indexed and indexed[s] != {rev})
+    unexpected = sorted(set(indexed) - set(expected))
+    return missing, stale, unexpected

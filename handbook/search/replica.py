@@ -26,7 +26,6 @@ from handbook.content import versioning
 from handbook.db import Database, get_db
 from handbook.search import indexer, storage
 
-DEFAULT_FOLLOW_SECONDS = 1.0
 # Documents rewritten per hold of the writer lock: about 0.1 s each, so an editor's
 # publish on this node (which waits up to indexer.WRITE_TIMEOUT) is never starved.
 BATCH = 25
@@ -96,9 +95,8 @@ def _differing(session: Session, generation: Path | None) -> list[str] | None:
     except (OSError, EOFError, pickle.UnpicklingError, whoosh_index.IndexError):
         log.warning("search index %s is unreadable; rebuilding it", generation.name, exc_info=True)
         return None
-    expected = indexer.published_revisions(session)
-    return sorted(slug for slug in set(indexed) | set(expected)
-                  if indexed.get(slug) != ({expected[slug]} if slug in expected else None))
+    missing, stale, unexpected = indexer.differences(indexed, indexer.published_revisions(session))
+    return sorted(missing + stale + unexpected)
 
 
 class Follower:
@@ -108,7 +106,6 @@ class Follower:
         self.db = db
         self.root = Path(root)
         self.interval = interval
-        self.last: SyncResult | None = None
         self._guard = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -156,7 +153,6 @@ class Follower:
         if result.action == REBUILT or result.slugs:
             log.info("search replica %s: %s %s in %.2f s (content %s)", self.root, result.action,
                      ", ".join(result.slugs) or "all", result.seconds, result.stamp)
-        self.last = result
         return result
 
     def stop(self, timeout: float = 10.0) -> None:

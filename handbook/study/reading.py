@@ -25,7 +25,7 @@ from sqlalchemy import case, func, literal
 from sqlalchemy.orm import Session
 
 from handbook.content.versioning import VersionedCache
-from handbook.errors import HandbookError, Invalid, Problem
+from handbook.errors import Invalid, Problem, UnexpectedField, refuse_unknown
 from handbook.study import documents, progress, sql
 from handbook.study.documents import StudyDocument
 from handbook.study.models import ReadingEvent, SectionRead, utcnow
@@ -38,13 +38,6 @@ CLOCK_SKEW = timedelta(minutes=5)
 EVENT_KEYS = frozenset({"id", "document", "anchor", "seconds", "occurred_at"})
 BATCH_KEYS = frozenset({"events"})
 _EVENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-
-
-class UnexpectedField(HandbookError):
-    """A field the schema does not have: refused as a bad request, never ignored."""
-
-    status = 400
-    code = "unexpected_field"
 
 
 @dataclass(frozen=True)
@@ -64,11 +57,6 @@ class BatchResult:
     documents: list[StudyDocument] = field(default_factory=list)
 
 
-def _refuse_unknown(keys, allowed: frozenset[str], where: str) -> None:
-    if extra := sorted(str(k)[:40] for k in set(keys) - allowed):
-        raise UnexpectedField(f"Trường không được phép trong {where}: {', '.join(extra)}.")
-
-
 def parse_batch(body, max_events: int = MAX_BATCH) -> list[Event]:
     """The events of a JSON body. Any key outside the schema (a user or unit id, say)
     refuses the whole batch with UnexpectedField: a member writes only their own
@@ -76,13 +64,13 @@ def parse_batch(body, max_events: int = MAX_BATCH) -> list[Event]:
     every problem."""
     if not isinstance(body, dict):
         raise UnexpectedField("Cần một đối tượng JSON có danh sách 'events'.")
-    _refuse_unknown(body, BATCH_KEYS, "yêu cầu")
+    refuse_unknown(body, BATCH_KEYS, "yêu cầu")
     raw = body.get("events")
     if not isinstance(raw, list):
         raise Invalid([Problem("events", "Cần danh sách 'events'.")])
     for item in raw:
         if isinstance(item, dict):
-            _refuse_unknown(item, EVENT_KEYS, "sự kiện")
+            refuse_unknown(item, EVENT_KEYS, "sự kiện")
     if not 1 <= len(raw) <= max_events:
         raise Invalid([Problem("events", f"Mỗi lần gửi từ 1 đến {max_events} sự kiện.")])
     events, problems = [], []

@@ -19,7 +19,7 @@ from flask_wtf.csrf import generate_csrf
 from handbook.accounts.access import member_required
 from handbook.content.versioning import VersionedCache
 from handbook.db import get_db, session
-from handbook.errors import Forbidden, Invalid, NotFound, Problem
+from handbook.errors import Forbidden, Invalid, NotFound, Problem, UnexpectedField
 from handbook.study import (
     campaigns,
     completion,
@@ -68,7 +68,7 @@ def _check_beacon() -> None:
     if request.headers.get("Sec-Fetch-Site") == "cross-site":
         raise Forbidden()
     if request.args:
-        raise reading.UnexpectedField("Không nhận tham số trên địa chỉ.")
+        raise UnexpectedField("Không nhận tham số trên địa chỉ.")
     if (request.content_length or 0) > MAX_BATCH_BYTES:
         raise Invalid([Problem("events", "Lô sự kiện quá lớn.")])
 

@@ -15,21 +15,18 @@ Playwright's own browsers are never downloaded."""
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from handbook import create_app, migrate
-from handbook.accounts.models import Unit
-from handbook.accounts.vocabulary import GRASSROOTS_CELL, PROVINCE
 from handbook.db import get_db, session
 from handbook.search import indexer
 from tests import factories
+from tests.browser import roles
 from tests.browser.live_server import LiveServer
 from tests.conftest import TEST_CONTENT, app_config, import_folder
 
@@ -41,7 +38,6 @@ DEVICES = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
 }
 REPORTS = pytest.StashKey[dict]()
-_serial = itertools.count(1)
 
 
 def pytest_collection_modifyitems(items):
@@ -55,14 +51,6 @@ def pytest_runtest_makereport(item, call):
     report = yield
     item.stash.setdefault(REPORTS, {})[report.when] = report
     return report
-
-
-@dataclass(frozen=True)
-class Reader:
-    id: int
-    username: str
-    password: str
-    cell: Unit
 
 
 @pytest.fixture(scope="session")
@@ -93,14 +81,10 @@ def live_tree(live_app) -> factories.Tree:
 
 
 @pytest.fixture
-def reader(live_app, live_tree) -> Reader:
-    n = next(_serial)
-    # In a province of its own: campaigns other tests address to the shared tree never reach it.
-    province = factories.make_unit(live_app, f"THU-TINH-{n}", PROVINCE, name=f"Tỉnh ủy thử {n}")
-    cell = factories.make_unit(live_app, f"THU-{n}", GRASSROOTS_CELL, province, f"Chi bộ thử {n}")
-    user = factories.make_user(live_app, f"dang.vien.thu.{n}", cell=cell,
-                               full_name=f"Đảng viên thử {n}")
-    return Reader(user.id, user.username, factories.PASSWORD, cell)
+def reader(live_app) -> roles.Person:
+    """A fresh member in a cell alone in its province: campaigns other tests address to
+    the shared tree never reach them."""
+    return roles.person(live_app, "thu", "Đảng viên thử", cell=roles.lone_cell(live_app, "Chi bộ thử"))
 
 
 @pytest.fixture(scope="session")

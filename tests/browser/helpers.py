@@ -44,18 +44,6 @@ CACHED_TEXT = """async (path) => {
 }"""
 
 
-def sign_in(page, reader, then: str = "/") -> None:
-    """Through the real login form, CSRF token and all."""
-    page.goto("/dang-nhap")
-    page.fill("#ten_dang_nhap", reader.username)
-    page.fill("#mat_khau", reader.password)
-    with page.expect_navigation():
-        page.click("form.form-stack button[type=submit]")
-    assert "/dang-nhap" not in page.url, page.content()
-    if then != "/":
-        page.goto(then)
-
-
 def sign_out(page) -> None:
     with page.expect_navigation():
         page.click(".logout-form button")
@@ -112,7 +100,7 @@ DEVICE_NAMES = ("phone", "desktop")
 MAIN_MENU = "Điều hướng chính"
 
 
-def sign_in_as(page, person) -> None:
+def sign_in_as(page, person, then: str | None = None) -> None:
     """The login form as a person fills it, then the second step when a second factor
     is enrolled (person.totp_secret): the code is the current one of their app."""
     page.goto("/dang-nhap")
@@ -125,6 +113,8 @@ def sign_in_as(page, person) -> None:
         with page.expect_navigation():
             page.get_by_role("button", name="Xác nhận", exact=True).click()
     assert "/dang-nhap" not in page.url, page.locator("main").inner_text()
+    if then:
+        page.goto(then)
 
 
 def open_from_menu(page, label: str) -> None:

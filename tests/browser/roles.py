@@ -29,6 +29,7 @@ class Person:
     full_name: str
     password: str = factories.PASSWORD
     totp_secret: str | None = None
+    cell: Unit | None = None
 
 
 def person(app, label: str, full_name: str, cell: Unit | None = None,
@@ -37,7 +38,7 @@ def person(app, label: str, full_name: str, cell: Unit | None = None,
     secret = factories.new_totp_secret() if grants else None
     user = factories.make_user(app, f"luong.{label}.{next_number()}", cell=cell, grants=grants,
                                totp_secret=secret, full_name=full_name)
-    return Person(user.id, user.username, full_name, totp_secret=secret)
+    return Person(user.id, user.username, full_name, totp_secret=secret, cell=cell)
 
 
 def province(app, name: str) -> Unit:

@@ -5,7 +5,6 @@ keyboard alone. Findings of every run are written to test-artifacts/accessibilit
 
 from __future__ import annotations
 
-import itertools
 import json
 from dataclasses import dataclass, field
 
@@ -13,13 +12,12 @@ import pytest
 
 from handbook.accounts.vocabulary import ADMIN, COMMITTEE_VIEWER, EDITOR, SECRETARY
 from tests import factories
-from tests.browser import axe
+from tests.browser import axe, roles
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import sign_in_as
+from tests.browser.helpers import DEVICE_NAMES, sign_in_as
 from tests.unit.study.helpers import make_campaign
 
 FINDINGS = ARTIFACTS.parent / "accessibility"
-DEVICES = ("phone", "desktop")
 BLOCKING = {"serious", "critical"}
 LONG = "huong-dan-12"
 
@@ -29,16 +27,6 @@ class Role:
     grants: tuple
     pages: list[str]
     refused: dict[str, int] = field(default_factory=dict)  # pages that answer with an error
-
-
-@dataclass(frozen=True)
-class Person:
-    username: str
-    totp_secret: str | None
-    password: str = factories.PASSWORD
-
-
-_people = itertools.count(1)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +41,7 @@ def place(live_app, live_tree):
     cell = factories.make_unit(live_app, "A11Y-1", parent=tree.grassroots, name="Chi bộ khu phố 3")
     campaign = make_campaign(live_app, [cell], ["nghi-quyet-35", LONG],
                              title="Học tập Nghị quyết 35 và hướng dẫn tổ chức học tập")
-    roles = {
+    uses = {
         "member": Role((), [
             "/", "/?loai=Quy+định&sap_xep=moi-nhat", f"/van-ban/{LONG}", "/van-ban/quy-dinh-47",
             "/tim-kiem?q=bao+ve+nen+tang+tu+tuong", "/tim-kiem?q=khongcoketqua",
@@ -80,22 +68,19 @@ def place(live_app, live_tree):
             "/quan-tri/nhap-du-lieu",
         ]),
     }
-    return cell, roles
+    return cell, uses
 
 
 @pytest.fixture
 def enter_as(live_app, place):
     """Sign a page in as a new person holding the role: a second-factor code is
     single-use per 30 s, so no two sign-ins ever share a person."""
-    cell, roles = place
+    cell, uses = place
 
     def enter(page, role: str) -> Role:
-        spec = roles[role]
-        secret = factories.new_totp_secret() if spec.grants else None
-        user = factories.make_user(live_app, f"a11y.{role}.{next(_people)}", cell=cell,
-                                   grants=spec.grants, totp_secret=secret,
-                                   full_name=f"Nguyễn Thị {role.title()}")
-        sign_in_as(page, Person(user.username, secret))
+        spec = uses[role]
+        sign_in_as(page, roles.person(live_app, f"a11y.{role}", f"Nguyễn Thị {role.title()}",
+                                       cell=cell, grants=spec.grants))
         return spec
 
     return enter
@@ -126,7 +111,7 @@ def audit_pages(page, engine: str, paths: list[str], refused: dict[str, int]
 ANONYMOUS_PAGES = ["/dang-nhap", "/ngoai-tuyen", "/kich-hoat", "/khong-co-trang-nay"]
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", DEVICE_NAMES)
 def test_pages_before_sign_in_have_no_serious_violation(new_context, engine, device):
     page = new_context(device).new_page()
     findings = audit_pages(page, engine, ANONYMOUS_PAGES, {"/khong-co-trang-nay": 404})
@@ -135,7 +120,7 @@ def test_pages_before_sign_in_have_no_serious_violation(new_context, engine, dev
 
 
 @pytest.mark.parametrize("role", ["member", "secretary", "committee", "editor", "admin"])
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", DEVICE_NAMES)
 def test_every_main_page_of_a_role_has_no_serious_violation(new_context, engine, enter_as, device,
                                                             role):
     page = new_context(device).new_page()
@@ -186,7 +171,7 @@ def test_tap_targets_are_at_least_44_px_on_a_phone(new_context, enter_as, role):
 
 
 def test_text_at_200_percent_needs_no_sideways_scrolling_on_a_phone(new_context, enter_as, place):
-    roles = place[1]
+    uses = place[1]
     page = new_context("phone").new_page()
     enter_as(page, "member")
     page.goto(f"/van-ban/{LONG}")
@@ -197,7 +182,7 @@ def test_text_at_200_percent_needs_no_sideways_scrolling_on_a_phone(new_context,
     assert large >= 2 * normal, (normal, large)
     assert page.get_by_role("button", name="Chữ cực lớn").get_attribute("aria-pressed") == "true"
     wide = {}
-    for path in roles["member"].pages:
+    for path in uses["member"].pages:
         page.goto(path)
         overflow = page.evaluate(SIDEWAYS)
         if overflow > 0:
@@ -216,7 +201,7 @@ FOCUSED = """() => {
 }"""
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", DEVICE_NAMES)
 def test_keyboard_alone_signs_in_skips_to_content_and_opens_a_document(new_context, reader,
                                                                         device):
     page = new_context(device).new_page()

@@ -17,7 +17,7 @@ from tests.browser.helpers import (
     cached_text,
     go_offline,
     go_online,
-    sign_in,
+    sign_in_as,
     sign_out,
     wait_for_worker,
     wait_until,
@@ -53,7 +53,7 @@ def read_slowly(page, seconds: float) -> None:
 def test_progress_read_offline_is_stored_once_when_back_online(context, page, live_server,
                                                                live_app, reader):
     context.clock.install()  # page timers keep real time until paused below
-    sign_in(page, reader)
+    sign_in_as(page, reader)
     wait_for_worker(page)
     page.goto(f"/van-ban/{LONG}")
     wait_until(lambda: f"/van-ban/{LONG}" in cached_documents(page))
@@ -85,7 +85,7 @@ def test_progress_read_offline_is_stored_once_when_back_online(context, page, li
 def test_a_campaign_document_never_opened_is_readable_offline(context, page, live_server,
                                                               live_app, reader):
     make_campaign(live_app, [reader.cell], ["nghi-quyet-35"])
-    sign_in(page, reader)
+    sign_in_as(page, reader)
     wait_for_worker(page)
     wait_until(lambda: cached_documents(page) == ["/van-ban/nghi-quyet-35"])
     for path in ("/hoc-tap", "/tai-khoan", "/thong-bao", "/tim-kiem?q=đảng viên"):
@@ -106,7 +106,7 @@ def test_a_campaign_document_never_opened_is_readable_offline(context, page, liv
 
 def test_a_new_revision_replaces_the_kept_copy(context, page, live_server, live_app, reader):
     make_campaign(live_app, [reader.cell], ["quy-dinh-37"])
-    sign_in(page, reader)
+    sign_in_as(page, reader)
     wait_for_worker(page)
     wait_until(lambda: cached_documents(page) == ["/van-ban/quy-dinh-37"])
     revise(live_app, Path(live_app.config["CONTENT_DIR"]), "quy-dinh-37",
@@ -118,7 +118,7 @@ def test_a_new_revision_replaces_the_kept_copy(context, page, live_server, live_
 def test_logging_out_leaves_no_document_page_on_the_device(context, page, live_server,
                                                           live_app, reader):
     make_campaign(live_app, [reader.cell], ["nghi-quyet-35"])
-    sign_in(page, reader)
+    sign_in_as(page, reader)
     wait_for_worker(page)
     page.goto(f"/van-ban/{LONG}")
     wait_until(lambda: cached_documents(page) == ["/van-ban/huong-dan-12", "/van-ban/nghi-quyet-35"])
@@ -133,7 +133,7 @@ def test_logging_out_leaves_no_document_page_on_the_device(context, page, live_s
 
 
 def test_logging_out_with_no_network_still_clears_the_device(context, page, live_server, reader):
-    sign_in(page, reader)
+    sign_in_as(page, reader)
     wait_for_worker(page)
     page.goto(f"/van-ban/{LONG}")
     wait_until(lambda: cached_documents(page) == ["/van-ban/huong-dan-12"])
@@ -150,7 +150,7 @@ def test_logging_out_with_no_network_still_clears_the_device(context, page, live
 def test_a_document_no_longer_kept_leaves_the_device_unless_it_was_opened(context, page, live_server,
                                                                         live_app, reader):
     campaign = make_campaign(live_app, [reader.cell], ["nghi-quyet-35", LONG])
-    sign_in(page, reader)
+    sign_in_as(page, reader)
     wait_for_worker(page)
     page.goto(f"/van-ban/{LONG}")
     wait_until(lambda: cached_documents(page) == ["/van-ban/huong-dan-12", "/van-ban/nghi-quyet-35"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import sign_in_as
 
 LONG = "huong-dan-12"
 LONG_TITLE = "Về tổ chức học tập, quán triệt văn bản của Đảng tại chi bộ"
@@ -50,7 +50,7 @@ def open_document(context, reader, voices) -> object:
     import json
     context.add_init_script(FAKE_SPEECH % json.dumps(voices))
     page = context.new_page()
-    sign_in(page, reader, then=f"/van-ban/{LONG}")
+    sign_in_as(page, reader, then=f"/van-ban/{LONG}")
     return page
 
 

@@ -231,7 +231,10 @@ def test_an_expired_form_says_what_happened_and_leads_back_to_the_page(library, 
                          headers={"Referer": page})
     html = answer.get_data(as_text=True)
     assert answer.status_code == 400 and CSRF_TITLE in html
-    assert f'<a href="{page}">Mở lại trang vừa dùng để gửi lại</a>' in html
+    assert '<a href="/thong-bao">Mở lại trang vừa dùng để gửi lại</a>' in html
     foreign = client.post("/thong-bao/da-doc-het", data={"csrf_token": token},
                           headers={"Referer": "https://evil.example/thong-bao"})
     assert "evil.example" not in foreign.get_data(as_text=True)
+    sneaky = client.post("/thong-bao/da-doc-het", data={"csrf_token": token},
+                         headers={"Referer": "http://localhost//evil.example/thong-bao"})
+    assert "evil.example" not in sneaky.get_data(as_text=True)

@@ -11,8 +11,6 @@ import pytest
 from flask import url_for
 
 from handbook import create_app, migrate
-from handbook.accounts import tokens
-from handbook.accounts.audit import Actor
 from handbook.db import get_db
 from tests.conftest import FAST_PASSWORD_HASHING
 from tests.security.conftest import build_url, inline_code, rules
@@ -92,18 +90,6 @@ def _get(client, url: str, headers=None):
     with client.get(url, headers=headers) as response:
         response.get_data()
         return response
-
-
-@pytest.fixture
-def bearers(library, role_users, member) -> dict:
-    """The API takes tokens, not the session: an Authorization header per role."""
-    people = {"member": member, **{name: user for name, (user, _) in role_users.items()}}
-    headers = {"anon": {}}
-    with library.app_context(), get_db(library).transaction() as tx:
-        for name, user in people.items():
-            token, _ = tokens.issue(tx, Actor.system("test"), user.id, "test", days=1)
-            headers[name] = {"Authorization": f"Bearer {token}"}
-    return headers
 
 
 def test_every_get_answer_for_every_role_carries_the_security_headers(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handbook.accounts import access, members, principal, tokens
+from handbook.accounts import access, members, principal
 from handbook.accounts.audit import Actor
 from handbook.db import get_db
 from tests.conftest import login
@@ -101,18 +101,6 @@ def _call(client, rule, url, headers=None):
     if "DELETE" in rule.methods:
         return client.delete(url, headers=headers)
     return client.post(url, data={}, headers=headers)
-
-
-@pytest.fixture
-def bearers(app, role_users, member) -> dict:
-    """The API's Authorization header per role: the API takes tokens, not the session."""
-    people = {"member": member, **{name: user for name, (user, _) in role_users.items()}}
-    headers = {"anon": {}}
-    with app.app_context(), get_db(app).transaction() as tx:
-        for name, user in people.items():
-            token, _ = tokens.issue(tx, Actor.system("test"), user.id, "test", days=1)
-            headers[name] = {"Authorization": f"Bearer {token}"}
-    return headers
 
 
 def _to_login(response) -> bool:

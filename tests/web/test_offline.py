@@ -185,3 +185,11 @@ def test_the_keep_list_is_refused_to_anonymous_visitors(anon_client, campaign):
 def test_the_keep_list_is_never_stored_by_the_browser(client, campaign):
     response = client.get("/ngoai-tuyen/van-ban.json")
     assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_an_unchanged_worker_costs_a_304(anon_client):
+    first = anon_client.get("/sw.js")
+    assert first.status_code == 200 and first.headers["ETag"]
+    again = anon_client.get("/sw.js", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["Cache-Control"] == "no-cache"

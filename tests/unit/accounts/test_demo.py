@@ -8,8 +8,9 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from handbook.accounts import demo
-from handbook.accounts.models import Membership, RoleGrant, Unit, User
+from handbook.accounts import demo, tokens
+from handbook.accounts.audit import Actor
+from handbook.accounts.models import ApiToken, Membership, RoleGrant, Unit, User
 from handbook.accounts.vocabulary import (
     CELL,
     COMMITTEE,
@@ -61,3 +62,16 @@ def test_demo_again_only_resets_demo_passwords(app, runner):
     response = client.post("/dang-nhap", data={"ten_dang_nhap": "demo.admin",
                                                "mat_khau": "Mật khẩu demo 2025"})
     assert response.status_code == 200  # demo accounts are refused outside development
+
+
+def test_resetting_demo_passwords_ends_their_app_tokens_too(app, runner):
+    runner.invoke(args=["handbook", "demo"])
+    with app.app_context(), get_db(app).transaction() as tx:
+        member = tx.scalar(select(User).where(User.username == "demo.member"))
+        tokens.issue(tx, Actor.system("test"), member.id, "Điện thoại", days=30)
+        version = member.session_version
+    runner.invoke(args=["handbook", "demo", "--password", "Mật khẩu demo 2025"])
+    with app.app_context(), get_db(app).transaction() as tx:
+        member = tx.scalar(select(User).where(User.username == "demo.member"))
+        assert member.session_version != version
+        assert tx.scalar(select(ApiToken.revoked_at).where(ApiToken.user_id == member.id))
