@@ -5,15 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter
 
 from handbook import accounts, assets, config, db, errors, navigation, privacy, proxy, security
-from handbook.db import MAX_ID
 from handbook.extensions import csrf
+from handbook.routing import DatabaseId, Handbook
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Handbook(__name__, instance_relative_config=True)
     config.load(app, test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the default SQLite file lives here
     register_extensions(app)
@@ -32,15 +31,6 @@ def register_extensions(app: Flask) -> None:
     accounts.init_app(app)  # login manager, password hasher, deny-by-default access gate
     navigation.init_app(app)
     assets.init_app(app)
-
-
-class DatabaseId(IntegerConverter):
-    """`<int:…>` in every route: ids fit a 32-bit INTEGER column, so a longer number is
-    a 404 from the router, never an overflow in the database driver."""
-
-    def __init__(self, map, *args, **kwargs) -> None:
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
 
 
 def register_blueprints(app: Flask) -> None:

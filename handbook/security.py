@@ -64,7 +64,10 @@ def _refuse_unstorable_input() -> None:
     reading the form here respects its limit."""
     if is_api_request():
         return
-    fields = chain(request.args.items(multi=True), request.form.items(multi=True))
+    fields = request.args.items(multi=True)
+    # No GET or HEAD view reads a form, and parsing an empty one costs more than the check.
+    if request.method not in ("GET", "HEAD"):
+        fields = chain(fields, request.form.items(multi=True))
     if not all(storable(name) and storable(value) for name, value in fields):
         raise BadRequest("Dữ liệu gửi lên chứa ký tự không hợp lệ.")
 
