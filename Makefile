@@ -46,6 +46,7 @@ audit: $(STAMP)
 # Each benchmark prints its figures beside a peer measured in the same run.
 bench: $(STAMP)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/python -m benchmarks.http_bench
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python -m benchmarks.accounts_bench --logins

@@ -40,6 +40,7 @@ from benchmarks.harness import (
     database_file,
     flask_cli,
     gunicorn,
+    history_events,
     machine,
     prepared_instance,
 )
@@ -48,7 +49,6 @@ from benchmarks.harness import (
 # about 17 on average at province scale, whose reading history takes minutes to build).
 SCALE = "small"
 # The reading history as dense as reports_bench's: 1,000,000 events per province.
-PROVINCE_MEMBERS, PROVINCE_EVENTS = 39_509, 1_000_000
 # Emulated runs vary less (and take longer) than loopback ones.
 ROUNDS = {"loopback": 5, "rural": 3}
 PEER = ("peer: offline page", "/ngoai-tuyen", "demo.member")
@@ -77,15 +77,10 @@ READ_TIMINGS = """async () => {
   const paint = {};
   for (const entry of performance.getEntriesByType("paint")) { paint[entry.name] = entry.startTime; }
   return {
-    responseStart: n.responseStart, responseEnd: n.responseEnd,
-    dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd,
-    transferSize: n.transferSize, encodedBodySize: n.encodedBodySize,
-    decodedBodySize: n.decodedBodySize, viaWorker: n.workerStart > 0,
-    fp: paint["first-paint"] ?? null, fcp: paint["first-contentful-paint"] ?? null,
+    responseEnd: n.responseEnd, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd,
+    transferSize: n.transferSize, fcp: paint["first-contentful-paint"] ?? null,
     resources: performance.getEntriesByType("resource").map((r) => ({
-      name: r.name, type: r.initiatorType, transferSize: r.transferSize,
-      encodedBodySize: r.encodedBodySize, blocking: r.renderBlockingStatus,
-      delivery: r.deliveryType })),
+      name: r.name, transferSize: r.transferSize, blocking: r.renderBlockingStatus })),
   };
 }"""
 
@@ -165,11 +160,9 @@ def choose_targets(env: dict) -> list[Target]:
     return targets
 
 
-def sign_in(browser, base: str, env: dict, username: str) -> dict:
-    """Log in through the login form (and the second-factor form if the account has
-    one); the storage state (cookies) of the signed-in browser."""
-    import pyotp
-
+def sign_in(browser, base: str, username: str) -> dict:
+    """Log in through the login form (demo accounts have no second factor); the
+    storage state (cookies) of the signed-in browser."""
     context = browser.new_context(base_url=base, **PHONE)
     page = context.new_page()
     page.goto("/dang-nhap")
@@ -177,13 +170,6 @@ def sign_in(browser, base: str, env: dict, username: str) -> dict:
     page.fill("#mat_khau", DEMO_PASSWORD)
     with page.expect_navigation():
         page.click("form.form-stack button[type=submit]")
-    if page.url.endswith("/dang-nhap/xac-thuc"):
-        with _database(env) as db:
-            secret = db.execute("SELECT totp_secret FROM users WHERE username = ?",
-                                (username,)).fetchone()[0]
-        page.fill("#ma", pyotp.TOTP(secret).now())
-        with page.expect_navigation():
-            page.click("form.form-stack button[type=submit]")
     if "/dang-nhap" in page.url:
         raise RuntimeError(f"login as {username} failed (still at {page.url})")
     state = context.storage_state()
@@ -192,9 +178,9 @@ def sign_in(browser, base: str, env: dict, username: str) -> dict:
 
 
 class Throttle:
-    """Network (and CPU) emulation through CDP, for the page and for the service
-    worker: the worker's fetches are not the page's, so they are throttled on the
-    worker's own target (attached through the browser session)."""
+    """Emulation through CDP: network and CPU for the page, network for its service
+    worker, whose fetches are not the page's, so they are throttled on the worker's
+    own target (attached through the browser session)."""
 
     def __init__(self, browser):
         self.browser_cdp = browser.new_browser_cdp_session()
@@ -407,7 +393,7 @@ def main() -> None:
     started = time.perf_counter()
     from handbook.accounts.demo import SCALES
 
-    events = round(PROVINCE_EVENTS * SCALES[SCALE].members / PROVINCE_MEMBERS)
+    events = history_events(SCALES[SCALE].members)
     with prepared_instance(SCALE) as env:
         history = flask_cli(env, "demo-history", "--events", str(events)).strip()
         targets = choose_targets(env)
@@ -416,7 +402,7 @@ def main() -> None:
                                          args=["--no-sandbox"])
             print(f"Chromium {browser.version}, Playwright {_playwright_version()}; demo "
                   f"'{SCALE}' — {history}")
-            states = {user: sign_in(browser, base, env, user)
+            states = {user: sign_in(browser, base, user)
                       for user in sorted({t.user for t in targets})}
             for target in targets:
                 print(f"  {target.name:<26} {target.path} (as {target.user})")

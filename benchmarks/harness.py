@@ -22,6 +22,13 @@ DEMO_PASSWORD = "Mật khẩu demo 2025"
 # Every client of a benchmark names itself alike: the session is bound to the
 # browser that logged in, so wrk must present the agent the login used.
 USER_AGENT = "handbook-bench/1"
+# A province's reading history: a million events for Bình Phước's 39,509 members,
+# scaled to the members of a demo.
+PROVINCE_MEMBERS, PROVINCE_EVENTS = 39_509, 1_000_000
+
+
+def history_events(members: int) -> int:
+    return max(1, round(PROVINCE_EVENTS * members / PROVINCE_MEMBERS))
 
 
 def free_port() -> int:

@@ -18,12 +18,11 @@ from benchmarks.harness import (
     USER_AGENT,
     database_file,
     flask_cli,
+    history_events,
     machine,
     prepared_instance,
 )
 
-PROVINCE_EVENTS = 1_000_000
-PROVINCE_MEMBERS = 39_509
 GRID_REQUESTS, ROLLUP_REQUESTS, EXPORTS = 30, 10, 2
 TARGETS_MS = {"grid": 50, "rollup": 1000, "rollup, all campaigns": 1000,
               "rollup, all campaigns, served": 1000, "xlsx": 10_000}
@@ -164,7 +163,7 @@ def pages(app) -> dict[str, Figure]:
 def run(scale: str, members: int) -> Run:
     from handbook.db import get_db
 
-    result = Run(scale, max(1, round(PROVINCE_EVENTS * members / PROVINCE_MEMBERS)))
+    result = Run(scale, history_events(members))
     with prepared_instance(scale) as env:
         started = time.perf_counter()
         result.history_line = flask_cli(env, "demo-history", "--events", str(result.events)).strip()

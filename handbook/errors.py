@@ -8,7 +8,7 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from handbook.api import is_api_request
+from handbook.api import wants_json
 from handbook.security import safe_next
 
 
@@ -97,13 +97,6 @@ class Invalid(HandbookError):
         super().__init__("; ".join(str(p) for p in self.problems))
 
 
-def _wants_json() -> bool:
-    if is_api_request():
-        return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json"
-
-
 # What a person can do next, by status: every error page ends with a way forward.
 _HINTS = {
     400: "Hãy quay lại trang trước, kiểm tra thông tin rồi thử lại.",
@@ -121,7 +114,7 @@ def _respond(status: int, title: str, message: str, details: list | None = None,
              code: str = "", *, hint: str | None = None, back: str = ""):
     """JSON for programs, a page for people. hint (default: the status's) and back (a
     local page to return to) only shape the page."""
-    if _wants_json():
+    if wants_json():
         body = {"error": {"status": status, "code": code or _HTTP_CODES.get(status, "error"),
                           "title": title, "message": message}}
         if details:
@@ -130,7 +123,8 @@ def _respond(status: int, title: str, message: str, details: list | None = None,
             return jsonify(body), status, {"WWW-Authenticate": 'Bearer realm="handbook"'}
         return jsonify(body), status
     return render_template("errors/error.html", status=status, title=title, message=message,
-                           details=details, hint=hint or _HINTS.get(status), back=back), status
+                           details=details, hint=_HINTS.get(status) if hint is None else hint,
+                           back=back), status
 
 
 def _handle_domain(error: HandbookError):
@@ -175,7 +169,7 @@ def _handle_csrf(error: CSRFError):
     """A missing, foreign or expired CSRF token: the same 400, told apart by code so a
     page script can fetch a fresh token and retry when it has only expired."""
     code = "csrf_expired" if "expired" in (error.description or "") else "csrf_invalid"
-    return _respond(400, CSRF_TITLE, CSRF_MESSAGE, code=code, hint=CSRF_MESSAGE,
+    return _respond(400, CSRF_TITLE, CSRF_MESSAGE, code=code, hint="",
                     back=_page_sent_from())
 
 
@@ -190,7 +184,7 @@ def _page_sent_from() -> str:
 def _handle_unexpected(error: Exception):
     current_app.logger.exception("Unhandled error on %s", request.path)
     title, message = _HTTP_TITLES[500], "Vui lòng thử lại sau ít phút."
-    if _wants_json():
+    if wants_json():
         return _respond(500, title, message)
     # Rendered without context processors: the database (and with it the signed-in
     # user) may be what failed, and the fault page must not fail again.

@@ -1,12 +1,10 @@
-"""The site's main navigation, in one place: each entry names the roles that see it.
-A reader's links depend only on their roles, so they are built once per role set
-(url_for is not free, and every page shows them)."""
+"""The site's main navigation, in one place: each entry names the roles that see it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, url_for
 from flask_login import current_user
 
 from handbook.accounts.access import current_permissions
@@ -48,14 +46,8 @@ class Link:
 def links() -> tuple[Link, ...]:
     """The signed-in reader's links, in menu order."""
     roles = current_permissions().roles
-    cache = current_app.extensions["handbook.navigation"]
-    key = (request.script_root, roles)
-    if key not in cache:
-        if len(cache) > 256:  # role sets are few; anything else is not worth keeping
-            cache.clear()
-        cache[key] = tuple(Link(e.label, e.endpoint, url_for(e.endpoint)) for e in ENTRIES
-                           if e.roles is None or roles & e.roles)
-    return cache[key]
+    return tuple(Link(e.label, e.endpoint, url_for(e.endpoint)) for e in ENTRIES
+                 if e.roles is None or roles & e.roles)
 
 
 def unread_notifications() -> int:
@@ -67,7 +59,6 @@ def has_role(*roles: str) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["handbook.navigation"] = {}  # a handful of role sets at most
     app.add_template_global(links, "nav_links")
     app.add_template_global(has_role)
     app.add_template_global(unread_notifications)

@@ -30,7 +30,7 @@ from handbook.accounts.models import User
 from handbook.accounts.permissions import Permissions
 from handbook.accounts.principal import Principal
 from handbook.accounts.vocabulary import ROLES
-from handbook.api import is_api_request
+from handbook.api import is_api_request, wants_json
 from handbook.errors import Forbidden
 from handbook.extensions import login_manager
 
@@ -92,18 +92,13 @@ def needs_second_factor(user: Principal | User, perms: Permissions) -> bool:
     return not (user.is_demo and demo_allowed())
 
 
-def _wants_json() -> bool:
-    return is_api_request() or request.path.endswith(".json") or \
-        request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
-
-
 SIGN_IN_MESSAGE = "Vui lòng đăng nhập để tiếp tục."
 SESSION_ENDED_MESSAGE = ("Phiên đăng nhập của bạn đã hết hạn hoặc đã kết thúc. Vui lòng đăng nhập "
                          "lại; sau đó bạn sẽ trở về đúng trang đang xem.")
 
 
 def _login_required():
-    if _wants_json() or request.method != "GET":
+    if wants_json() or request.method != "GET":
         raise Unauthorized()
     # A session that names a user who no longer loads was signed in once: it expired,
     # or it was ended (logout elsewhere, password change, lock). Say so, and forget it.
@@ -136,7 +131,7 @@ def enforce_policy():
         log.info("authz_denied user=%s endpoint=%s", perms.user_id, endpoint)
         raise Forbidden()
     if needs_second_factor(current_user, perms):
-        if _wants_json():
+        if wants_json():
             raise Forbidden("Cần thiết lập xác thực hai bước trước khi dùng chức năng này.")
         return redirect(url_for("accounts.second_factor", next=request.full_path.rstrip("?")))
     return None

@@ -16,6 +16,14 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
+def wants_json() -> bool:
+    """The answer, errors included, is JSON for the API, for `.json` addresses and for
+    clients that prefer it; a page otherwise."""
+    if is_api_request() or request.path.endswith(".json"):
+        return True
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
 def init_app(app: Flask) -> Blueprint:
     """The API blueprint with every route loaded; call before registering it."""
     from handbook.api import (  # noqa: F401  (routes on bp)

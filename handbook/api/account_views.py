@@ -16,8 +16,8 @@ from handbook.accounts.principal import Principal
 from handbook.accounts.vocabulary import ROLES
 from handbook.api import bp, params
 from handbook.api.openapi import operation
-from handbook.api.present import iso, unit_json
-from handbook.db import get_db, session
+from handbook.api.present import unit_json
+from handbook.db import get_db, iso, session
 from handbook.errors import (
     SecondFactorRequired,
     TooManyAttempts,

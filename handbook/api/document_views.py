@@ -10,11 +10,10 @@ from flask import Response, current_app, jsonify, request
 from handbook.accounts.access import member_required
 from handbook.api import bp, params, schemas
 from handbook.api.openapi import Param, operation
-from handbook.api.present import iso
 from handbook.content import library
 from handbook.content.models import Document
 from handbook.content.vocabulary import EFFECT_STATUSES
-from handbook.db import session
+from handbook.db import iso, session
 from handbook.search import completion, presenters, service
 from handbook.search.query import MAX_QUERY_CHARS
 from handbook.search.views import pool

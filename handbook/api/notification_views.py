@@ -8,8 +8,7 @@ from flask_login import current_user
 from handbook.accounts.access import member_required
 from handbook.api import bp, params
 from handbook.api.openapi import operation
-from handbook.api.present import iso
-from handbook.db import get_db, session
+from handbook.db import get_db, iso, session
 from handbook.notifications import inbox
 from handbook.notifications.models import Notification
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handbook.accounts.models import Unit
-from handbook.db import iso  # noqa: F401 (the API's views take it from here)
+from handbook.db import iso
 
 
 def unit_json(unit: Unit) -> dict:

@@ -10,8 +10,8 @@ from handbook.accounts.access import current_permissions, role_required
 from handbook.accounts.vocabulary import UNIT_VIEWER_ROLES
 from handbook.api import bp, params
 from handbook.api.openapi import Param, operation
-from handbook.api.present import campaign_ref, iso, ratio_json, unit_json
-from handbook.db import MAX_ID, get_db, session
+from handbook.api.present import campaign_ref, ratio_json, unit_json
+from handbook.db import MAX_ID, get_db, iso, session
 from handbook.reports import grid, pages, scope
 from handbook.reports.rollup import Tally, UnitLine
 

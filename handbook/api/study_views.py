@@ -9,8 +9,8 @@ from flask_login import current_user
 from handbook.accounts.access import member_required
 from handbook.api import bp, params
 from handbook.api.openapi import operation
-from handbook.api.present import iso, ratio_json
-from handbook.db import get_db, session
+from handbook.api.present import ratio_json
+from handbook.db import get_db, iso, session
 from handbook.errors import Invalid, Problem
 from handbook.study import completion, overview, reading
 from handbook.study.models import Completion

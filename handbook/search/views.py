@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from handbook.accounts.access import member_required
+from handbook.api import wants_json
 from handbook.search import completion, service
 from handbook.search.presenters import (
     FACET_LABELS,
@@ -32,17 +33,12 @@ def pool() -> SearcherPool:
     return current_app.extensions[POOL]
 
 
-def _wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return request.path.endswith(".json") or best == "application/json"
-
-
 @bp.get("/tim-kiem")
 @bp.get("/tim-kiem.json", endpoint="results_json")
 @member_required
 def results():
     results = service.search(pool(), search_request(request.args))
-    if _wants_json():
+    if wants_json():
         return jsonify(results_json(results))
     if results.target is not None:
         hit = results.target

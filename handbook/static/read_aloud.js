@@ -6,7 +6,9 @@
  * The text is spoken one block (heading, paragraph, list item) at a time: long
  * utterances are cut off by some engines, and one block at a time lets the page
  * mark and follow the passage being read. While reading, the controls stay on
- * screen (a bar at the bottom), so pausing never needs a scroll back up. */
+ * screen (a bar at the bottom), so pausing never needs a scroll back up.
+ * Pausing cancels the passage and resuming reads it again from its start: on
+ * Android, speechSynthesis.pause() ends the utterance instead of pausing it. */
 (function () {
   "use strict";
 
@@ -21,15 +23,16 @@
   var stopButton = control.querySelector("[data-action=stop]");
   var status = control.querySelector("[role=status]");
   var LABELS = { idle: "Đọc to văn bản", reading: "Tạm dừng", paused: "Đọc tiếp" };
-  var BLOCKS = "h1, .summary, .doc-body h2, .doc-body h3, .doc-body h4, .doc-body p, " +
-               ".doc-body li, .doc-body th, .doc-body td";
+  var BLOCKS = "h1, .summary, .doc-body h2, .doc-body h3, .doc-body h4, .doc-body h5, " +
+               ".doc-body h6, .doc-body p, .doc-body li, .doc-body dt, .doc-body dd, " +
+               ".doc-body pre, .doc-body th, .doc-body td";
   var RATE = 0.95;  // a little slower than the default, for older listeners
 
   var voice = null;
   var blocks = [];
   var index = 0;
   var state = "idle";
-  var run = 0;  // bumps on every stop, so a late "end" of an old utterance is ignored
+  var run = 0;  // bumps on every stop and pause, so a late "end" of an old utterance is ignored
 
   function vietnameseVoice() {
     var voices = speech.getVoices() || [];
@@ -51,7 +54,7 @@
   function readableBlocks() {
     var found = Array.prototype.slice.call(article.querySelectorAll(BLOCKS));
     return found.filter(function (el) {
-      return el.textContent.trim() && !el.querySelector(BLOCKS) && !el.closest(".toc");
+      return el.textContent.trim() && !el.querySelector(BLOCKS);
     });
   }
 
@@ -69,7 +72,8 @@
     if (!el) { return; }
     el.classList.add("dang-doc");
     var box = el.getBoundingClientRect();
-    if (box.top < 0 || box.bottom > window.innerHeight) {
+    var visibleUntil = control.getBoundingClientRect().top;  // the bar covers the rest
+    if (box.top < 0 || box.bottom > visibleUntil) {
       el.scrollIntoView({ block: "center" });
     }
   }
@@ -85,7 +89,11 @@
     utterance.lang = voice.lang || "vi-VN";
     utterance.voice = voice;
     utterance.rate = RATE;
-    utterance.onend = function () { index += 1; speakNext(current); };
+    utterance.onend = function () {
+      if (current !== run) { return; }
+      index += 1;
+      speakNext(current);
+    };
     utterance.onerror = function (event) {
       if (event && (event.error === "interrupted" || event.error === "canceled")) { return; }
       stop("Không đọc được đoạn này; trình duyệt báo lỗi giọng đọc.");
@@ -108,14 +116,29 @@
     run += 1;
     speech.cancel();
     mark(null);
+    if (document.activeElement === stopButton) { playButton.focus({ preventScroll: true }); }
     setState("idle");
     status.textContent = message || "Đã dừng đọc.";
   }
 
+  function pause() {
+    run += 1;
+    speech.cancel();
+    setState("paused");
+    status.textContent = "Đã tạm dừng.";
+  }
+
+  function resume() {
+    run += 1;
+    setState("reading");
+    status.textContent = "Đang đọc văn bản.";
+    speakNext(run);
+  }
+
   playButton.addEventListener("click", function () {
     if (state === "idle") { start(); }
-    else if (state === "reading") { speech.pause(); setState("paused"); status.textContent = "Đã tạm dừng."; }
-    else { speech.resume(); setState("reading"); status.textContent = "Đang đọc văn bản."; }
+    else if (state === "reading") { pause(); }
+    else { resume(); }
   });
   stopButton.addEventListener("click", function () { stop(); });
   window.addEventListener("pagehide", function () { if (state !== "idle") { stop(); } });

@@ -9,10 +9,7 @@ from dataclasses import dataclass
 
 from handbook.accounts.models import Unit
 from handbook.accounts.vocabulary import COMMITTEE, GRASSROOTS_CELL, PROVINCE
-from handbook.db import get_db
-from handbook.study import completion, documents
 from tests import factories
-from tests.unit.study.helpers import event, read_all, record
 
 _numbers = itertools.count(1)
 
@@ -57,18 +54,3 @@ def lone_cell(app, name: str = "Chi bộ Trường Tiểu học Kim Đồng") ->
 
 def committee(app, parent: Unit, name: str) -> Unit:
     return unit(app, COMMITTEE, parent, name)
-
-
-def complete(app, user_id: int, slug: str) -> None:
-    """Read every section long enough, then confirm, as the member's own page would."""
-    read_all(app, user_id, slug)
-    with app.app_context(), get_db(app).transaction() as tx:
-        completion.confirm(tx, user_id, slug)
-
-
-def read_first_section(app, user_id: int, slug: str) -> None:
-    """Enough reading for one section only: the member is studying, not done."""
-    with app.app_context(), get_db(app).transaction() as tx:
-        doc = documents.load(tx, slug)
-    anchor = sorted(doc.to_read)[0]
-    record(app, user_id, [event(slug, anchor, doc.required[anchor])])

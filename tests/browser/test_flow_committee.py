@@ -16,7 +16,7 @@ from tests.browser.helpers import (
     main_text,
     open_report,
 )
-from tests.unit.study.helpers import make_campaign
+from tests.unit.study.helpers import complete, make_campaign, read_one_section
 
 CAMPAIGN = "Học tập Quy định 37 về những điều đảng viên không được làm"
 SLUG = "quy-dinh-37"
@@ -71,9 +71,9 @@ def test_a_committee_viewer_drills_down_from_the_province_to_a_cell(new_context,
     studying = roles.person(live_app, "np.dang", "Sùng A Chứ", cell=other_village)
     for name in ("Nguyễn Văn Hùng", "Trần Văn Lực"):
         soldier = roles.person(live_app, "qs", name, cell=barracks)
-        roles.complete(live_app, soldier.id, SLUG)
-    roles.complete(live_app, finished.id, SLUG)
-    roles.read_first_section(live_app, studying.id, SLUG)
+        complete(live_app, soldier.id, SLUG)
+    complete(live_app, finished.id, SLUG)
+    read_one_section(live_app, studying.id, SLUG)
     viewer = roles.person(live_app, "cap.uy", "Đỗ Văn Quang",
                           grants=((COMMITTEE_VIEWER, province),))
     page = new_context(device).new_page()

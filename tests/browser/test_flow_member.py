@@ -22,7 +22,7 @@ from tests.browser.helpers import (
     search_from_header,
     sign_in_as,
 )
-from tests.unit.study.helpers import make_campaign
+from tests.unit.study.helpers import complete, make_campaign
 
 RESOLUTION = "nghi-quyet-35"
 TITLE = "Về tăng cường bảo vệ nền tảng tư tưởng của Đảng"
@@ -76,7 +76,7 @@ def test_a_member_finds_reads_and_confirms_a_resolution(new_context, live_app, d
     member = roles.person(live_app, "dang.vien", "Nguyễn Văn Thành", cell=cell)
     make_campaign(live_app, [cell], ["quy-dinh-47", RESOLUTION, "quy-dinh-37"],
                   title="Học tập các văn bản về xây dựng Đảng")
-    roles.complete(live_app, member.id, "quy-dinh-47")
+    complete(live_app, member.id, "quy-dinh-47")
     context = new_context(device)
     context.clock.install()  # keeps real time until the test runs it forward
     page = context.new_page()

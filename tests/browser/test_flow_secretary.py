@@ -25,7 +25,7 @@ from tests.browser.helpers import (
     open_report,
     sign_in_as,
 )
-from tests.unit.study.helpers import make_campaign
+from tests.unit.study.helpers import complete, make_campaign, read_one_section
 
 CAMPAIGN = "Học tập Quy định 37 và Nghị quyết 35"
 DOCUMENTS = ["quy-dinh-37", "nghi-quyet-35"]
@@ -48,8 +48,8 @@ def test_a_secretary_reads_the_grid_reminds_and_exports(new_context, live_app, d
     campaign = make_campaign(live_app, [cell], DOCUMENTS, title=CAMPAIGN)
     for done in (secretary, finished):
         for slug in DOCUMENTS:
-            roles.complete(live_app, done.id, slug)
-    roles.read_first_section(live_app, studying.id, DOCUMENTS[0])
+            complete(live_app, done.id, slug)
+    read_one_section(live_app, studying.id, DOCUMENTS[0])
     page = new_context(device).new_page()
 
     open_report(page, secretary, cell.name, CAMPAIGN)

@@ -25,6 +25,16 @@ def test_missing_page_for_a_visitor_leads_to_sign_in_not_search(anon_client):
     assert 'id="tim-thay-the"' not in html and 'href="/dang-nhap">Đăng nhập' in html
 
 
+def test_json_addresses_get_json_errors_like_the_sign_in_gate_gives(client, anon_client):
+    """One rule decides JSON or a page: a `.json` address gets JSON for every error."""
+    missing = client.get("/khong-co.json")
+    assert missing.status_code == 404 and missing.json["error"]["code"] == "not_found"
+    refused = client.get("/bao-cao/khong-co.json")
+    assert refused.is_json
+    unsigned = anon_client.get("/tim-kiem.json?q=dang")
+    assert unsigned.status_code == 401 and unsigned.is_json
+
+
 def test_refused_page_explains_who_it_is_for(client):
     answer = client.get("/bao-cao")
     html = answer.get_data(as_text=True)

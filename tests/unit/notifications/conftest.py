@@ -16,17 +16,10 @@ from handbook.db import get_db
 from handbook.notifications import reminders
 from handbook.notifications.models import Notification
 from handbook.notifications.reminders import ReminderResult
-from handbook.study import completion
 from tests import factories
-from tests.unit.study.helpers import make_campaign, read_all
+from tests.unit.study.helpers import complete, make_campaign
 
 QD37 = "quy-dinh-37"
-
-
-def complete(app, user_id: int, slug: str = QD37) -> None:
-    read_all(app, user_id, slug)
-    with app.app_context(), get_db(app).transaction() as tx:
-        completion.confirm(tx, user_id, slug)
 
 
 def permissions(app, user_id: int) -> Permissions:
@@ -59,7 +52,7 @@ def secretary(library, tree, campaign):
     """Secretary of cell A, who has completed the campaign."""
     user = factories.make_user(library, "tran.thi.binh", cell=tree.cell_a,
                                grants=((SECRETARY, tree.cell_a),), full_name="Trần Thị Bình")
-    complete(library, user.id)
+    complete(library, user.id, QD37)
     return user, permissions(library, user.id)
 
 
@@ -67,7 +60,7 @@ def secretary(library, tree, campaign):
 def finished(library, tree, campaign):
     """A member of cell A who has completed the campaign."""
     user = factories.make_user(library, "pham.van.dat", cell=tree.cell_a, full_name="Phạm Văn Đạt")
-    complete(library, user.id)
+    complete(library, user.id, QD37)
     return user
 
 

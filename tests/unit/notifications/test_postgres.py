@@ -12,8 +12,8 @@ from handbook.db import get_db
 from tests import factories
 from tests.conftest import import_folder
 from tests.postgres import empty_app, requires_postgres
-from tests.unit.notifications.conftest import QD37, complete, notifications_of, permissions, send
-from tests.unit.study.helpers import make_campaign
+from tests.unit.notifications.conftest import QD37, notifications_of, permissions, send
+from tests.unit.study.helpers import complete, make_campaign
 
 pytestmark = requires_postgres
 
@@ -32,7 +32,7 @@ def test_concurrent_sends_remind_each_member_once_on_postgresql(pg):
     members = [factories.make_user(app, f"pg.member.{i}", cell=tree.cell_a) for i in range(3)]
     secretary = factories.make_user(app, "pg.secretary", cell=tree.cell_a,
                                     grants=((SECRETARY, tree.cell_a),))
-    complete(app, secretary.id)
+    complete(app, secretary.id, QD37)
     sender = (secretary, permissions(app, secretary.id))
     results = []
     threads = [threading.Thread(target=lambda: results.append(

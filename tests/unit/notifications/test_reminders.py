@@ -75,7 +75,7 @@ def test_a_deputy_secretary_sending_the_same_day_reminds_nobody_again(
         library, tree, member, secretary, campaign):
     deputy = factories.make_user(library, "vu.van.hai", cell=tree.cell_a,
                                  grants=((DEPUTY_SECRETARY, tree.cell_a),))
-    complete(library, deputy.id)
+    complete(library, deputy.id, QD37)
     send(library, secretary, tree.cell_a.id, campaign.id, NOON)
     result = send(library, (deputy, permissions(library, deputy.id)), tree.cell_a.id,
                   campaign.id, NOON)

@@ -11,10 +11,10 @@ from handbook.accounts.audit import Actor
 from handbook.accounts.permissions import Grant, Permissions
 from handbook.accounts.vocabulary import SECRETARY
 from handbook.db import get_db
-from handbook.study import completion, documents
+from handbook.study import completion
 from handbook.study.models import Campaign
 from tests import factories
-from tests.unit.study.helpers import event, make_campaign, read_all, record
+from tests.unit.study.helpers import complete, make_campaign, read_one_section
 
 SLUGS = ("quy-dinh-37", "nghi-quyet-35", "quy-dinh-47")
 SECRETARY_ACTOR = Actor.system("bi-thu")
@@ -26,22 +26,13 @@ class Study:
     member_ids: list[int]
 
 
-def _read_one_section(app, user_id: int, slug: str) -> None:
-    with app.app_context(), get_db(app).transaction() as tx:
-        doc = documents.load(tx, slug)
-    anchor = sorted(doc.to_read)[0]
-    record(app, user_id, [event(slug, anchor, min(doc.required[anchor], 120))])
-
-
 def _study(app, rng: random.Random, user_id: int, cell_id: int, slug: str) -> None:
     """Nothing, one section, the whole document confirmed, or a secretary's mark."""
     choice = rng.choice(("none", "partial", "confirm", "mark"))
     if choice == "partial":
-        _read_one_section(app, user_id, slug)
+        read_one_section(app, user_id, slug)
     elif choice == "confirm":
-        read_all(app, user_id, slug)
-        with app.app_context(), get_db(app).transaction() as tx:
-            completion.confirm(tx, user_id, slug)
+        complete(app, user_id, slug)
     elif choice == "mark":
         perms = Permissions(None, (Grant(SECRETARY, cell_id, None),))
         with app.app_context(), get_db(app).transaction() as tx:

@@ -11,7 +11,7 @@ from handbook.accounts.vocabulary import EDITOR
 from handbook.content.revisions import save_revision
 from handbook.content.source import parse_source
 from handbook.db import get_db
-from handbook.study import campaigns, documents, reading
+from handbook.study import campaigns, completion, documents, reading
 from handbook.study.models import Campaign
 
 ACTOR = Actor.system("test")
@@ -68,3 +68,18 @@ def revise(app, content_dir, slug: str, extra: str = "\n\nĐoạn bổ sung.",
     raw = (content_dir / f"{slug}.md").read_text(encoding="utf-8") + extra
     with app.app_context(), get_db(app).transaction() as tx:
         save_revision(tx, parse_source(slug, raw), author="test", requires_restudy=requires_restudy)
+
+
+def read_one_section(app, user_id: int, slug: str) -> None:
+    """Enough reading for the first section only: the member is studying, not done."""
+    with app.app_context(), get_db(app).transaction() as tx:
+        doc = documents.load(tx, slug)
+    anchor = sorted(doc.to_read)[0]
+    record(app, user_id, [event(slug, anchor, min(doc.required[anchor], reading.MAX_CREDIT))])
+
+
+def complete(app, user_id: int, slug: str) -> None:
+    """Read every section long enough, then confirm, as the member's own page would."""
+    read_all(app, user_id, slug)
+    with app.app_context(), get_db(app).transaction() as tx:
+        completion.confirm(tx, user_id, slug)

@@ -12,15 +12,9 @@ from handbook.db import get_db
 from handbook.study import campaigns, completion, documents, progress
 from handbook.study.progress import Ratio
 from tests import factories
-from tests.unit.study.helpers import ACTOR, make_campaign, read_all, revise, today
+from tests.unit.study.helpers import ACTOR, complete, make_campaign, read_all, revise, today
 
 NQ35, QD37, QD47 = "nghi-quyet-35", "quy-dinh-37", "quy-dinh-47"
-
-
-def complete(app, user_id: int, slug: str) -> None:
-    read_all(app, user_id, slug)
-    with app.app_context(), get_db(app).transaction() as tx:
-        completion.confirm(tx, user_id, slug)
 
 
 def ratios(app, user_ids, as_of=None):

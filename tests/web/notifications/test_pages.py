@@ -10,7 +10,8 @@ from flask import render_template
 
 from handbook.db import get_db
 from handbook.notifications import inbox
-from tests.unit.notifications.conftest import complete, notifications_of
+from tests.unit.notifications.conftest import QD37, notifications_of
+from tests.unit.study.helpers import complete
 from tests.web.notifications.conftest import remind_url
 
 
@@ -37,7 +38,7 @@ def test_the_flash_counts_who_was_reminded_today(clients, tree, member, campaign
 
 def test_members_who_completed_are_not_reminded(library, clients, tree, member, campaign,
                                                 role_users):
-    complete(library, member.id)
+    complete(library, member.id, QD37)
     clients["secretary"].post(remind_url(tree.cell_a.id, campaign.id))
     assert notifications_of(library, member.id) == []
     assert len(notifications_of(library, role_users["secretary"][0].id)) == 1
