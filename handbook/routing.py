@@ -12,7 +12,10 @@ from handbook.db import MAX_ID
 
 class DatabaseId(IntegerConverter):
     """`<int:…>` in every route: ids fit a 32-bit INTEGER column, so a longer number is
-    a 404 from the router, never an overflow in the database driver."""
+    a 404 from the router, never an overflow in the database driver. ASCII digits only,
+    as in handbook.params: `\\d` would also match `٥` and `５`, and int() reads them as 5."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", MAX_ID)

@@ -33,6 +33,7 @@ from handbook.accounts.vocabulary import ROLES
 from handbook.api import is_api_request, wants_json
 from handbook.errors import Forbidden
 from handbook.extensions import login_manager
+from handbook.params import to_int
 
 POLICY_ATTR = "access_policy"
 AUTH_AT = "_auth_at"
@@ -144,11 +145,11 @@ def load_user(token: str) -> Principal | None:
     and the session is younger than the absolute lifetime."""
     if is_api_request():
         return None  # the API ignores the session cookie
-    user_id, _, version = token.partition(":")
-    if not user_id.isdigit() or int(user_id) >= 2**63 or not version \
-            or not _within_absolute_lifetime():
+    raw_id, _, version = token.partition(":")
+    user_id = to_int(raw_id, 1, db.MAX_ID)
+    if user_id is None or not version or not _within_absolute_lifetime():
         return None
-    user = _usable(principal.load(db.session(), int(user_id)))
+    user = _usable(principal.load(db.session(), user_id))
     if user is None or not hmac.compare_digest(user.session_version.encode(), version.encode()):
         return None
     return user

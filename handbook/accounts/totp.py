@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import string
 import time
 
 import pyotp
@@ -28,7 +29,7 @@ def grouped(secret: str) -> str:
 def matching_step(secret: str, code: str, last_step: int, now: float | None = None) -> int | None:
     """The time step the code belongs to, if it is valid and newer than last_step.
     A code already used (same or older step) is refused: no replay."""
-    code = "".join(ch for ch in code if ch.isdigit())
+    code = "".join(ch for ch in code if ch in string.digits)  # compare_digest takes ASCII only
     if len(code) != DIGITS:
         return None
     totp = pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS)

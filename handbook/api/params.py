@@ -1,15 +1,16 @@
 """Strict reading of query strings and JSON bodies: a bad value is a 422 naming the
-field, never silently replaced by a default."""
+field, never silently replaced by a default. The parsing itself is handbook.params."""
 
 from __future__ import annotations
 
 from flask import current_app, request
 
+from handbook import params
 from handbook.api.openapi import OPERATION_ATTR, Param
 from handbook.errors import Invalid, Problem
 
 MAX_PER_PAGE = 100
-MAX_PAGE = 100_000
+MAX_PAGE = params.MAX_PAGE
 PAGING = (Param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
           Param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}))
 
@@ -24,56 +25,15 @@ def refuse_undeclared_query() -> None:
         raise Invalid([Problem(name[:40], "Tham số không được hỗ trợ.") for name in extra[:10]])
 
 
-class Args:
-    """Collects every problem of a query string, then raises them together."""
+class Args(params.Args):
+    """The query string read strictly: every problem is collected, check() raises them."""
 
     def __init__(self) -> None:
-        self.args = request.args
-        self.problems: list[Problem] = []
-
-    def integer(self, name: str, minimum: int, maximum: int, default: int | None = None
-                ) -> int | None:
-        raw = self.args.get(name)
-        if raw is None:
-            return default
-        if not raw.isascii() or not raw.isdigit() or not minimum <= int(raw) <= maximum:
-            self.problems.append(Problem(name, f"Cần một số nguyên từ {minimum} đến {maximum}."))
-            return default
-        return int(raw)
-
-    def choice(self, name: str, choices, default: str | None = None) -> str | None:
-        raw = self.args.get(name)
-        if raw is None:
-            return default
-        if raw not in choices:
-            self.problems.append(Problem(name, "Giá trị không nằm trong danh sách cho phép."))
-            return default
-        return raw
-
-    def text(self, name: str, max_chars: int, default: str = "") -> str:
-        """The value without NUL characters, which no stored text contains anyway."""
-        raw = self.args.get(name, default)
-        if len(raw) > max_chars:
-            self.problems.append(Problem(name, f"Tối đa {max_chars} ký tự."))
-            return default
-        return raw.replace("\x00", "")
-
-    def digits(self, name: str, length: int) -> str:
-        raw = self.args.get(name)
-        if raw is None:
-            return ""
-        if not (len(raw) == length and raw.isascii() and raw.isdigit()):
-            self.problems.append(Problem(name, f"Cần đúng {length} chữ số."))
-            return ""
-        return raw
+        super().__init__(request.args, strict=True)
 
     def page(self) -> tuple[int, int]:
         return (self.integer("page", 1, MAX_PAGE, 1),
                 self.integer("per_page", 1, MAX_PER_PAGE, 20))
-
-    def check(self) -> None:
-        if self.problems:
-            raise Invalid(self.problems)
 
 
 def json_object() -> dict:

@@ -12,6 +12,7 @@ from handbook.content import library
 from handbook.content.versioning import VersionedCache
 from handbook.content.vocabulary import EFFECT_STATUSES
 from handbook.db import session
+from handbook.params import Args
 from handbook.security import safe_next
 
 bp = Blueprint("content", __name__)
@@ -36,22 +37,18 @@ class Fragment:
 FONT_SIZES = {"nho": "Chữ nhỏ", "vua": "Chữ vừa", "lon": "Chữ lớn", "rat-lon": "Chữ rất lớn",
               "cuc-lon": "Chữ cực lớn"}
 FONT_COOKIE = "co_chu"
-
-
-def _positive_int(value: str | None, default: int | None = None) -> int | None:
-    return int(value) if value and value.isdigit() and 0 < int(value) < 10_000 else default
+MAX_FILTER_CHARS = 200
 
 
 def _library_query() -> library.LibraryQuery:
-    args = request.args
-    status = args.get("hieu-luc")
+    args = Args()
     return library.LibraryQuery(
-        doc_type=args.get("loai") or None,
-        issuer=args.get("co-quan") or None,
-        year=_positive_int(args.get("nam")),
-        status=status if status in EFFECT_STATUSES else None,
-        sort=args.get("sap-xep") if args.get("sap-xep") in library.SORTS else library.DEFAULT_SORT,
-        page=_positive_int(args.get("trang"), 1),
+        doc_type=args.text("loai", MAX_FILTER_CHARS) or None,
+        issuer=args.text("co-quan", MAX_FILTER_CHARS) or None,
+        year=args.integer("nam", 1, 9_999),
+        status=args.choice("hieu-luc", EFFECT_STATUSES),
+        sort=args.choice("sap-xep", library.SORTS, library.DEFAULT_SORT),
+        page=args.page_number("trang", 9_999),
         per_page=current_app.config["LIBRARY_PAGE_SIZE"],
     )
 

@@ -6,15 +6,13 @@ from datetime import UTC, datetime
 
 from werkzeug.datastructures import MultiDict
 
+from handbook.db import MAX_ID
 from handbook.editor.drafting import FIELDS, EditorForm, RelationRow
+from handbook.params import Args
 from handbook.study.campaigns import VIETNAM
 
 MAX_BODY = 1_000_000
 EMPTY_RELATION_ROWS = 2
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
 
 
 def editor_form(data: MultiDict, slug: str | None = None) -> EditorForm:
@@ -25,7 +23,7 @@ def editor_form(data: MultiDict, slug: str | None = None) -> EditorForm:
         meta={key: data.get(key, "")[:1000] for key in FIELDS},
         tags=data.get("tu_khoa", "")[:2000], relations=relations,
         body=data.get("noi_dung", "")[:MAX_BODY], note=data.get("ghi_chu", "")[:500],
-        requires_restudy=data.get("hoc_lai") == "1", expected=_int(data.get("phien_ban")))
+        requires_restudy=data.get("hoc_lai") == "1", expected=expected(data))
 
 
 def with_empty_rows(form: EditorForm) -> list[RelationRow]:
@@ -42,4 +40,5 @@ def publish_at(data: MultiDict) -> datetime | None:
 
 
 def expected(data: MultiDict) -> int | None:
-    return _int(data.get("phien_ban"))
+    """The version the form was loaded at (phien_ban), None when absent or garbled."""
+    return Args(data).integer("phien_ban", 0, MAX_ID)

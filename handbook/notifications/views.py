@@ -12,6 +12,7 @@ from handbook.accounts.vocabulary import DEPUTY_SECRETARY, SECRETARY
 from handbook.db import get_db, session
 from handbook.notifications import inbox, reminders
 from handbook.notifications.reminders import ReminderResult
+from handbook.params import Args
 
 bp = Blueprint("notifications", __name__)
 # The cell report page (reports blueprint) the reminder form sits on.
@@ -21,9 +22,7 @@ CELL_REPORT_PATH = "/bao-cao/chi-bo/{unit_id}/dot/{campaign_id}"
 @bp.get("/thong-bao")
 @member_required
 def inbox_page():
-    page = request.args.get("trang", "")
-    found = inbox.list_for(session(), current_user.id,
-                           int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1)
+    found = inbox.list_for(session(), current_user.id, Args().page_number("trang", 99_999))
     return render_template("notifications/inbox.html", page=found,
                            unread=inbox.unread_count(session(), current_user.id))
 

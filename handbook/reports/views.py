@@ -7,8 +7,9 @@ from flask import Blueprint, Response, current_app, render_template, request
 from handbook.accounts import web
 from handbook.accounts.access import current_permissions, role_required
 from handbook.accounts.vocabulary import UNIT_VIEWER_ROLES
-from handbook.db import get_db, session
+from handbook.db import MAX_ID, get_db, session
 from handbook.errors import NotFound
+from handbook.params import to_int
 from handbook.reports import exports, grid, pages, scope
 from handbook.reports.cache import FiguresCache
 
@@ -22,12 +23,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _campaign_arg() -> int | None:
+    """?dot=<id>, or None without one; any other value names no campaign."""
     value = request.args.get("dot", "")
     if not value:
         return None
-    if not value.isdigit():
+    if (campaign_id := to_int(value, 1, MAX_ID)) is None:
         raise NotFound("Không tìm thấy đợt học tập.")
-    return int(value)
+    return campaign_id
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:

@@ -24,7 +24,9 @@ def split_runs(terms: list[str]) -> list[str]:
 
 
 def _digits(term: str) -> str:
-    return str(int(term)) if term.isdigit() and len(term) <= 6 else ""
+    """A run of decimal digits of any script, written in ASCII (`３５`, `٣٥` → `35`), else
+    "". Decimal, as `\\d` in _RUNS: `²` passes isdigit(), yet int() refuses it."""
+    return str(int(term)) if term.isdecimal() and len(term) <= 6 else ""
 
 
 def document_keys(number: str, doc_type: str) -> list[str]:
@@ -34,7 +36,7 @@ def document_keys(number: str, doc_type: str) -> list[str]:
         return []
     digits = _digits(parts[0])
     keys = ["n:" + "-".join([digits, *parts[1:]])]
-    abbreviation = next((p for p in parts[1:] if not p.isdigit()), "")
+    abbreviation = next((p for p in parts[1:] if not p.isdecimal()), "")
     if abbreviation:
         keys.append(f"a:{digits}-{abbreviation}")
     type_words = folded_terms(doc_type)
@@ -62,7 +64,7 @@ def query_references(terms: list[str]) -> list[Reference]:
         for k in (1, 2, 3):
             if i + k < len(terms):
                 refs.append(Reference("n:" + "-".join([digits, *terms[i + 1:i + 1 + k]]), i, i + k + 1))
-        if i + 1 < len(terms) and not terms[i + 1].isdigit():
+        if i + 1 < len(terms) and not terms[i + 1].isdecimal():
             refs.append(Reference(f"a:{digits}-{terms[i + 1]}", i, i + 2))
         before = i - 1 if i and terms[i - 1] in _FILLERS else i
         if before >= 1:
@@ -75,4 +77,4 @@ def query_references(terms: list[str]) -> list[Reference]:
 
 def article_numbers(terms: list[str]) -> list[str]:
     """`điều 5` → the heading bigram `dieu 5` (folded)."""
-    return [f"dieu {b}" for a, b in zip(terms, terms[1:], strict=False) if a == "dieu" and b.isdigit()]
+    return [f"dieu {b}" for a, b in zip(terms, terms[1:], strict=False) if a == "dieu" and b.isdecimal()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
+from handbook.params import Args
 from handbook.search.completion import Completion
 from handbook.search.service import Hit, SearchRequest, SearchResults
 
@@ -15,14 +16,12 @@ FACET_LABELS = {"doc_type": "Loại văn bản", "issuer": "Cơ quan ban hành",
 MAX_PAGE = 1000
 
 
-def _page(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and 0 < int(value) <= MAX_PAGE else 1
-
-
 def search_request(args: MultiDict) -> SearchRequest:
-    filters = tuple((facet, args[param][:200]) for param, facet in FACET_PARAMS.items()
-                    if args.get(param))
-    return SearchRequest(q=args.get("q", ""), page=_page(args.get("trang")), filters=filters)
+    read = Args(args)
+    filters = tuple((facet, value) for param, facet in FACET_PARAMS.items()
+                    if (value := read.text(param, 200)))
+    return SearchRequest(q=args.get("q", ""), page=read.page_number("trang", MAX_PAGE),
+                         filters=filters)
 
 
 def hit_url(hit: Hit) -> str:

@@ -98,6 +98,6 @@ def covered_by(query: ParsedQuery, refs: list[Reference]) -> bool:
         covered.update(range(ref.start, ref.end))
     runs = list(query.number_terms)
     for i, (a, b) in enumerate(zip(runs, runs[1:], strict=False)):
-        if a == "dieu" and b.isdigit():
+        if a == "dieu" and b.isdecimal():
             covered.update((i, i + 1))
     return all(i in covered or term == "so" for i, term in enumerate(runs))

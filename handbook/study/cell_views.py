@@ -9,6 +9,7 @@ from handbook.accounts import web
 from handbook.accounts.access import current_permissions, role_required
 from handbook.accounts.vocabulary import DEPUTY_SECRETARY, SECRETARY
 from handbook.db import get_db
+from handbook.params import Args
 from handbook.security import safe_next
 from handbook.study import cell, completion, reflections
 from handbook.study.views import bp
@@ -34,11 +35,9 @@ def cell_campaign(unit_id: int, campaign_id: int):
 @role_required(*CELL_ROLES)
 def mark_complete():
     form = request.form
-    member_id = form.get("dang_vien", "")
     with get_db().transaction() as tx:
         completion.mark_for_member(tx, web.actor(), current_permissions(),
-                                   int(member_id) if member_id.isdigit() else 0,
-                                   form.get("van_ban", "")[:120])
+                                   Args(form).id("dang_vien", 0), form.get("van_ban", "")[:120])
     flash("Đã ghi nhận đảng viên học xong tại buổi sinh hoạt chi bộ.", "info")
     return redirect(safe_next(form.get("next"), url_for("reports.index")))
 

@@ -10,23 +10,20 @@ from handbook.accounts.access import current_permissions, role_required
 from handbook.accounts.vocabulary import COMMITTEE_VIEWER, EDITOR
 from handbook.db import get_db, session
 from handbook.errors import Invalid
+from handbook.params import Args
 from handbook.study import campaigns, documents, quizzes
 from handbook.study.views import bp
 
 MANAGERS = (EDITOR, COMMITTEE_VIEWER)
 
 
-def _ids(name: str) -> list[int]:
-    return [int(v) for v in request.form.getlist(name) if v.isdigit() and len(v) < 10]
-
-
 def _campaign_input() -> campaigns.CampaignInput:
-    form = request.form
+    form, ids = request.form, Args(request.form).ids
     return campaigns.CampaignInput(
         title=form.get("tieu_de", "")[:400], description=form.get("mo_ta", "")[:6000],
         opens_on=form.get("ngay_mo", "")[:20], deadline=form.get("han", "")[:20],
         quiz_pass_mark=form.get("diem_dat", "")[:5],
-        document_ids=_ids("van_ban"), unit_ids=_ids("don_vi"))
+        document_ids=ids("van_ban"), unit_ids=ids("don_vi"))
 
 
 @bp.get("/hoc-tap/quan-ly")
@@ -40,8 +37,7 @@ def manage():
 @role_required(*MANAGERS)
 def new_campaign():
     # ?van_ban=<id> preselects a document (the editor's "open a campaign" link).
-    form = campaigns.CampaignInput(document_ids=[int(v) for v in request.args.getlist("van_ban")
-                                                 if v.isdigit() and len(v) < 10])
+    form = campaigns.CampaignInput(document_ids=Args().ids("van_ban"))
     problems = []
     if request.method == "POST":
         form = _campaign_input()

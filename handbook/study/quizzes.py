@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from handbook.accounts import audit
 from handbook.accounts.audit import Actor
 from handbook.errors import Invalid, NotFound, Problem
+from handbook.params import to_int
 from handbook.study import campaigns
 from handbook.study.documents import StudyDocument
 from handbook.study.models import (
@@ -54,7 +55,7 @@ def add_question(tx: Session, actor: Actor, document_id: int, prompt: str, choic
     if not MIN_CHOICES <= len(choices) <= MAX_CHOICES or any(len(c) > MAX_CHOICE for c in choices):
         problems.append(Problem("phuong_an", f"Từ {MIN_CHOICES} đến {MAX_CHOICES} phương án, "
                                              f"mỗi dòng một phương án, tối đa {MAX_CHOICE} ký tự."))
-    right = int(answer) if (answer or "").strip().isdigit() else 0
+    right = to_int((answer or "").strip(), 1, MAX_CHOICES) or 0
     if not 1 <= right <= len(choices):
         problems.append(Problem("dap_an", "Số thứ tự của phương án đúng không hợp lệ."))
     if problems:

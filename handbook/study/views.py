@@ -20,6 +20,7 @@ from handbook.accounts.access import member_required
 from handbook.content.versioning import VersionedCache
 from handbook.db import get_db, session
 from handbook.errors import Forbidden, Invalid, NotFound, Problem, UnexpectedField
+from handbook.params import Args
 from handbook.study import (
     campaigns,
     completion,
@@ -121,16 +122,13 @@ def quiz(slug: str):
     if request.method == "GET":
         return render_template("study/quiz.html", doc=doc, questions=asked, attempt=None,
                                requirement=quizzes.requirement(session(), current_user.id, doc))
-    answers = {q.id: _choice(request.form.get(f"cau_{q.id}")) for q in asked}
+    form = Args(request.form)
+    answers = {q.id: form.integer(f"cau_{q.id}", 0, 99) for q in asked}
     with get_db().transaction() as tx:
         attempt = quizzes.grade(tx, current_user.id, doc, answers)
         requirement = quizzes.requirement(tx, current_user.id, doc)
     return render_template("study/quiz.html", doc=doc, questions=asked, attempt=attempt,
                            requirement=requirement)
-
-
-def _choice(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and int(value) < 100 else None
 
 
 @bp.app_template_global("study_panel")

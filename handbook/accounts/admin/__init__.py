@@ -33,10 +33,6 @@ def form_text(name: str, limit: int = 200) -> str:
     return request.form.get(name, "").strip()[:limit]
 
 
-def positive_int(value: str | None, default: int = 1) -> int:
-    return int(value) if value and value.isdigit() and 0 < int(value) < 1_000_000 else default
-
-
 def unit_id_by_code(tx, code: str, field: str) -> int:
     from handbook.accounts import units
 

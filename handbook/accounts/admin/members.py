@@ -6,10 +6,11 @@ from flask import current_app, render_template, request, url_for
 
 from handbook.accounts import auth, members, mfa, roles, tokens, users, web
 from handbook.accounts.access import role_required
-from handbook.accounts.admin import apply, bp, form_text, positive_int, unit_id_by_code
+from handbook.accounts.admin import apply, bp, form_text, unit_id_by_code
 from handbook.accounts.vocabulary import ADMIN, GRANTABLE_ROLES, ROLES
 from handbook.db import get_db, session
 from handbook.errors import Invalid
+from handbook.params import Args
 from handbook.privacy import erase
 
 PER_PAGE = 50
@@ -22,7 +23,8 @@ def _back(user_id: int) -> str:
 @bp.get("/dang-vien")
 @role_required(ADMIN)
 def members_list():
-    query, page = request.args.get("q", "")[:100], positive_int(request.args.get("trang"))
+    args = Args()
+    query, page = args.text("q", 100), args.page_number()
     found, total = users.search(session(), query, page, PER_PAGE)
     return render_template("admin/members.html", found=found, total=total, query=query,
                            page=page, per_page=PER_PAGE,
