@@ -40,6 +40,12 @@ class Document(Base):
     state: Mapped[str] = mapped_column(String(20), default="published", index=True)
     publish_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who scheduled publish_at: the scheduler publishes in their name.
+    scheduled_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    # Hash of the text the content folder and the database last agreed on: the import
+    # tells a file changed since then from a document edited in the application.
+    synced_hash: Mapped[str | None] = mapped_column(String(64))
     current_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("document_revisions.id", use_alter=True, ondelete="SET NULL")
     )

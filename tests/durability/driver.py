@@ -93,7 +93,8 @@ def imports(app, workdir: Path, journal: Journal, rng: random.Random) -> None:
         text = original.read_text(encoding="utf-8").rstrip("\n") + f"\n\nĐoạn nhập thử {token}.\n"
         atomic_write_text(folder / original.name, text)
         journal.write("begin", "import", number, slug=original.stem, token=token)
-        _invoke(runner, "import-content")
+        # The files are this driver's authority, while other processes publish edits.
+        _invoke(runner, "import-content", "--overwrite-app-edits")
         journal.write("ack", "import", number, slug=original.stem, token=token)
         journal.write("begin", "reindex", number)
         _invoke(runner, "reindex", "--if-needed")
