@@ -44,7 +44,8 @@ def list_documents():
         sort=SORTS[args.choice("sort", SORTS, "newest")], page=page, per_page=per_page)
     args.check()
     found = library.list_documents(session(), query)
-    return jsonify(params.page_json([summary_json(d) for d in found.documents], found.total,
+    return jsonify(params.page_json([summary_json(d, found.statuses[d.id])
+                                     for d in found.documents], found.total,
                                     page, per_page, facets=_cached(("api.facets",), _facets)))
 
 
@@ -74,11 +75,11 @@ def _document_entry(slug: str) -> tuple[str, bytes]:
     return hashlib.sha256(body).hexdigest()[:24], body
 
 
-def summary_json(doc: Document) -> dict:
+def summary_json(doc: Document, status: str) -> dict:
+    """status: as the library says it (library.effect_status), not the front matter's."""
     return {"slug": doc.slug, "number": doc.number, "title": doc.title, "type": doc.doc_type,
-            "issuer": doc.issuer, "issued_on": iso(doc.issued_on), "status": doc.effect_status,
-            "status_label": EFFECT_STATUSES.get(doc.effect_status, doc.effect_status),
-            "summary": doc.summary}
+            "issuer": doc.issuer, "issued_on": iso(doc.issued_on), "status": status,
+            "status_label": EFFECT_STATUSES.get(status, status), "summary": doc.summary}
 
 
 def _ref(doc: Document) -> dict:
@@ -88,7 +89,7 @@ def _ref(doc: Document) -> dict:
 def document_json(view: library.DocumentView) -> dict:
     doc, revision = view.document, view.document.current_revision
     return {
-        **summary_json(doc),
+        **summary_json(doc, view.status),
         "effective_on": iso(doc.effective_on), "term": doc.term,
         "tags": [t.tag for t in doc.tags],
         "revision": {"number": revision.number, "published_at": iso(revision.created_at)},

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, extract, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Select, case, extract, func, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from handbook.content.models import Document, Relation
 from handbook.content.vocabulary import EFFECT_STATUSES, RELATION_KINDS
@@ -18,6 +18,7 @@ SORTS = {
     "so-hieu": (Document.number_key.asc(),),
 }
 DEFAULT_SORT = "moi-nhat"
+REPLACED = "replaced"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class LibraryPage:
     total: int
     page: int
     per_page: int
+    statuses: dict[int, str] = field(default_factory=dict)  # document id → effect status
 
     @property
     def pages(self) -> int:
@@ -64,9 +66,40 @@ class DocumentView:
     links: list[LinkedDocument] = field(default_factory=list)
     replaced_by: list[Document] = field(default_factory=list)
 
+    @property
+    def status(self) -> str:
+        return REPLACED if self.replaced_by else self.document.effect_status
+
 
 def published() -> Select:
     return select(Document).where(Document.state == "published")
+
+
+def effect_status() -> ColumnElement[str]:
+    """A document's effect status as readers see it: "replaced" once a published
+    document says it replaces it, whatever its own front matter still says."""
+    source = aliased(Document)
+    replaced_keys = (select(Relation.target_key)
+                     .join(source, source.id == Relation.document_id)
+                     .where(Relation.kind == "replaces", source.state == "published"))
+    return case((Document.number_key.in_(replaced_keys), REPLACED),
+                else_=Document.effect_status)
+
+
+def statuses(session: Session, slugs: list[str] | None = None) -> dict[str, str]:
+    """slug → effect status as readers see it (effect_status()), of published documents."""
+    stmt = select(Document.slug, effect_status()).where(Document.state == "published")
+    if slugs is not None:
+        stmt = stmt.where(Document.slug.in_(slugs))
+    return dict(session.execute(stmt).all())
+
+
+def replaced_slugs(session: Session, slug: str) -> set[str]:
+    """Slugs of the documents that `slug`'s current metadata says it replaces: their
+    status as readers see it follows this document's state."""
+    targets = (select(Relation.target_key).join(Document, Document.id == Relation.document_id)
+               .where(Document.slug == slug, Relation.kind == "replaces"))
+    return set(session.scalars(select(Document.slug).where(Document.number_key.in_(targets))))
 
 
 def list_documents(session: Session, query: LibraryQuery) -> LibraryPage:
@@ -77,14 +110,17 @@ def list_documents(session: Session, query: LibraryQuery) -> LibraryPage:
         stmt = stmt.where(Document.issuer == query.issuer)
     if query.year:
         stmt = stmt.where(extract("year", Document.issued_on) == query.year)
+    status = effect_status()
     if query.status:
-        stmt = stmt.where(Document.effect_status == query.status)
+        stmt = stmt.where(status == query.status)
     total = session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = session.scalars(
-        stmt.order_by(*SORTS.get(query.sort, SORTS[DEFAULT_SORT]))
+    rows = session.execute(
+        stmt.add_columns(status.label("status"))
+        .order_by(*SORTS.get(query.sort, SORTS[DEFAULT_SORT]))
         .offset((query.page - 1) * query.per_page).limit(query.per_page)
-    )
-    return LibraryPage(list(rows), total or 0, query.page, query.per_page)
+    ).all()
+    return LibraryPage([doc for doc, _ in rows], total or 0, query.page, query.per_page,
+                       {doc.id: found for doc, found in rows})
 
 
 def facets(session: Session) -> Facets:

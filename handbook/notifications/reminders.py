@@ -48,11 +48,12 @@ def _cell(session: Session, perms: Permissions, unit_id: int) -> Unit:
 
 
 def _campaign_reaching(session: Session, unit: Unit, campaign_id: int) -> Campaign:
-    """The campaign if it was addressed to the cell or a unit above it."""
+    """The campaign if it was addressed to the cell or a unit above it, or a member
+    transferred into the cell brought it (the cell's report shows it then)."""
     campaign = campaigns.get(session, campaign_id)
     reaches = session.scalar(select(CampaignUnit.unit_id).join(Unit).where(
         CampaignUnit.campaign_id == campaign.id, Unit.path.in_(unit.lineage_paths)).limit(1))
-    if reaches is None:
+    if reaches is None and campaign.id not in session.scalars(campaigns.brought_in(unit.path)):
         raise NotFound("Không tìm thấy đợt học tập.")
     return campaign
 

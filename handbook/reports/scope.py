@@ -12,6 +12,7 @@ from handbook.accounts.models import Unit
 from handbook.accounts.permissions import Permissions, visible_unit
 from handbook.accounts.vocabulary import MEMBER_UNIT_KINDS
 from handbook.errors import NotFound
+from handbook.study import campaigns
 from handbook.study.models import Campaign, CampaignUnit, utcnow
 
 
@@ -29,13 +30,16 @@ def cell(session: Session, perms: Permissions, unit_id: int) -> Unit:
 
 def campaigns_reaching(session: Session, unit: Unit) -> list[Campaign]:
     """Open campaigns addressed to the unit, one of its ancestors or a unit of its
-    subtree, newest deadline first."""
+    subtree, or brought by a member transferred into the subtree (the figures count
+    such a member here, so the unit's reports must open the campaign); newest deadline
+    first."""
     targets = select(Unit.id).where(or_(Unit.path.in_(unit.lineage_paths),
                                         Unit.path.startswith(unit.path, autoescape=True)))
+    addressed = select(CampaignUnit.campaign_id).where(CampaignUnit.unit_id.in_(targets))
     return list(session.scalars(
-        select(Campaign).where(Campaign.id.in_(
-            select(CampaignUnit.campaign_id).where(CampaignUnit.unit_id.in_(targets))),
-            Campaign.starts_at <= utcnow())
+        select(Campaign).where(or_(Campaign.id.in_(addressed),
+                                   Campaign.id.in_(campaigns.brought_in(unit.path))),
+                               Campaign.starts_at <= utcnow())
         .order_by(Campaign.deadline.desc(), Campaign.id.desc())))
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from handbook.accounts import audit
@@ -21,6 +21,7 @@ from handbook.accounts.permissions import Permissions
 from handbook.accounts.vocabulary import COMMITTEE_VIEWER, EDITOR
 from handbook.content.models import Document
 from handbook.errors import Invalid, NotFound, Problem
+from handbook.params import to_date, to_int
 from handbook.study.documents import editions
 from handbook.study.models import Campaign, CampaignDocument, CampaignUnit, utcnow
 from handbook.text import collapse_spaces, nfc
@@ -71,20 +72,19 @@ _DATE_LABELS = {"ngay_mo": "Ngày mở", "han": "Hạn hoàn thành"}
 
 
 def _parse_date(value: str, field_name: str, problems: list[Problem]) -> date | None:
-    try:
-        return date.fromisoformat((value or "").strip())
-    except ValueError:
-        label = _DATE_LABELS[field_name]
-        problems.append(Problem(field_name, f"{label}: ngày không hợp lệ, cần dạng năm-tháng-ngày."))
-        return None
+    if found := to_date((value or "").strip()):
+        return found
+    label = _DATE_LABELS[field_name]
+    problems.append(Problem(field_name, f"{label}: ngày không hợp lệ, cần dạng năm-tháng-ngày."))
+    return None
 
 
 def _pass_mark(value: str, problems: list[Problem]) -> int | None:
     value = (value or "").strip()
     if not value:
         return None
-    if value.isdigit() and 1 <= int(value) <= 100:
-        return int(value)
+    if (mark := to_int(value, 1, 100)) is not None:
+        return mark
     problems.append(Problem("diem_dat", "Điểm đạt là số phần trăm từ 1 đến 100, hoặc để trống."))
     return None
 
@@ -162,6 +162,20 @@ def assignments(users: Users, as_of: datetime | None = None) -> Select:
                Membership.started_at < Campaign.ends_at,
                or_(Membership.ended_at.is_(None), Membership.ended_at > Campaign.starts_at))
     )
+
+
+def brought_in(unit_path: str) -> Select:
+    """Ids of the open campaigns assigned to members now in the subtree at unit_path who
+    were transferred there: they keep the campaigns of their earlier cells, and are
+    reported by the unit they are in now."""
+    earlier = aliased(Membership)
+    moved_in = (select(Membership.user_id)
+                .join(earlier, and_(earlier.user_id == Membership.user_id,
+                                    earlier.ended_at.is_not(None)))
+                .join(Unit, Unit.id == Membership.unit_id)
+                .where(Membership.ended_at.is_(None),
+                       Unit.path.startswith(unit_path, autoescape=True)))
+    return select(assignments(moved_in).subquery().c.campaign_id)
 
 
 def assigned_documents(users: Users, as_of: datetime | None = None) -> Select:

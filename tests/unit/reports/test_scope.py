@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from handbook.accounts import members
 from handbook.accounts.permissions import Grant, Permissions
 from handbook.accounts.vocabulary import ADMIN, COMMITTEE_VIEWER, SECRETARY
 from handbook.db import get_db
 from handbook.errors import NotFound
 from handbook.reports import scope
+from tests import factories
 from tests.unit.study.helpers import make_campaign
 
 
@@ -40,3 +42,16 @@ def test_cells_and_campaigns_in_scope(library, tree):
                      lambda: scope.campaign(tx, tree.cell_b, here.id)):
             with pytest.raises(NotFound):
                 call()
+
+
+def test_a_campaign_follows_a_member_transferred_out_of_the_cell_it_was_for(library, tree):
+    here = make_campaign(library, [tree.cell_a], ["quy-dinh-37"])
+    moving = factories.make_user(library, "chuyen.di", cell=tree.cell_a, password=None)
+    with library.app_context(), get_db(library).transaction() as tx:
+        assert scope.campaigns_reaching(tx, tree.cell_b) == []
+        members.transfer(tx, factories.FACTORY, moving.id, tree.cell_b.id)
+    with library.app_context(), get_db(library).transaction() as tx:
+        assert [c.id for c in scope.campaigns_reaching(tx, tree.cell_b)] == [here.id]
+        assert scope.campaign(tx, tree.grassroots, here.id).id == here.id
+        with pytest.raises(NotFound):
+            scope.campaign(tx, tree.cell_c, here.id)
