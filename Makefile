@@ -17,7 +17,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 setup-dev: $(STAMP)
 
 # Development instance: SQLite under instance/, the library imported and indexed,
-# demo accounts (their passwords are printed), then the server on http://127.0.0.1:5000.
+# demo accounts (their passwords are printed), then the server on http://127.0.0.1:5000,
+# which also publishes scheduled documents on time.
 run: export HANDBOOK_ENV_NAME := development
 run: $(STAMP)
 	$(BIN)/flask handbook init-db
@@ -25,7 +26,7 @@ run: $(STAMP)
 	$(BIN)/flask handbook reindex --if-needed
 	$(BIN)/flask handbook demo --scale small
 	$(BIN)/flask handbook demo-campaign
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(BIN)/flask handbook serve --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite, then again on PostgreSQL when HANDBOOK_TEST_DATABASE_URL
 # names a database that may be emptied (.ci/run starts one).
@@ -53,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.study_bench
 	$(BIN)/python -m benchmarks.reports_bench
 	$(BIN)/python -m benchmarks.publish_bench
+	$(BIN)/python -m benchmarks.lifecycle_bench
 	$(BIN)/python -m benchmarks.api_bench
 	$(BIN)/python -m benchmarks.browser_bench
 	$(BIN)/python -m benchmarks.durability_bench

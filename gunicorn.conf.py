@@ -4,8 +4,9 @@ docs/deployment.md."""
 
 
 def post_worker_init(worker) -> None:
-    # After the fork, in each worker: follow publications made on other nodes
-    # (handbook/search/replica.py). Other apps served with this file are left alone.
-    from handbook.search import replica
+    # After the fork, in each worker: follow publications made on other nodes and
+    # publish scheduled documents on time (handbook/node.py). Other apps served with
+    # this file are left alone.
+    from handbook import node
 
-    replica.start(worker.wsgi)
+    node.start_background(worker.wsgi)

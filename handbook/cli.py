@@ -29,7 +29,9 @@ def load_feature_commands() -> AppGroup:
     from handbook.content import commands as _content  # noqa: F401
     from handbook.editor import commands as _editor  # noqa: F401
     from handbook.maintenance import commands as _maintenance  # noqa: F401
+    from handbook.node import serve
     from handbook.search import commands as _search  # noqa: F401
     from handbook.study import commands as _study  # noqa: F401
 
+    handbook_cli.add_command(serve)
     return handbook_cli

@@ -24,7 +24,10 @@ def defaults(instance_path: str) -> dict:
         "SEARCH_INDEX_DIR": str(_ROOT / "search_index"),  # local to each node, never shared
         # How often (s) each gunicorn worker checks the database for publications made
         # on other nodes (search/replica.py, started by gunicorn.conf.py); 0 = never.
-        "SEARCH_FOLLOW_SECONDS": 1.0,
+        "SEARCH_FOLLOW_SECONDS": 0.5,
+        # How often (s) each worker looks for scheduled drafts that are due
+        # (editor/scheduler.py); the database lets one of them publish each. 0 = never.
+        "PUBLISH_DUE_SECONDS": 10.0,
         # Reverse proxies in front of gunicorn that set X-Forwarded-For; 0 = trust none.
         "PROXY_FIX_HOPS": 0,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # editors' uploads get their own limit below

@@ -18,14 +18,17 @@ from sqlalchemy.orm import Session
 
 from handbook.accounts import audit
 from handbook.accounts.audit import Actor
-from handbook.content import revisions, versioning
+from handbook.accounts.models import User
+from handbook.content import library, revisions, versioning
 from handbook.content.models import Document, Revision, utcnow
-from handbook.db import Database
+from handbook.db import Database, as_utc, iso
 from handbook.editor import workflow
 from handbook.errors import HandbookError
 from handbook.search import indexer
 
 log = logging.getLogger("handbook.editor")
+# Puts a failed scheduled publication back, and publishes when the editor is gone.
+SCHEDULER = Actor.system("lich-xuat-ban")
 
 
 class PublishFailed(HandbookError):
@@ -59,17 +62,28 @@ def _snapshot(document: Document | None) -> Snapshot:
 
 
 def apply(db: Database, index_root: Path, actor: Actor, slug: str,
-          change: Callable[[Session], Document]) -> Outcome:
+          change: Callable[[Session], Document | None], *, skip_locked: bool = False
+          ) -> Outcome | None:
     """Run `change` in one transaction, then bring the index in step for `slug`.
-    Raises what `change` raises (nothing changed) or PublishFailed (rolled back)."""
+    Raises what `change` raises (nothing changed) or PublishFailed (rolled back).
+    Returns None, leaving the index alone, when `change` finds nothing to do or, with
+    skip_locked, when another transaction holds the document."""
     with db.transaction() as tx:
-        before = _snapshot(workflow.find(tx, slug, lock=True))
+        current = workflow.find(tx, slug, lock=True, skip_locked=skip_locked)
+        if current is None and skip_locked:
+            return None
+        before = _snapshot(current)
+        relabelled = library.replaced_slugs(tx, slug)
         document = change(tx)
+        if document is None:
+            return None
         outcome = (document.state, document.current_revision.number)
     started = time.perf_counter()
     try:
         with db.reads() as reader:
-            indexer.update_document(reader, index_root, slug)
+            # The documents it replaces, before or after the change, change label too.
+            relabelled |= library.replaced_slugs(reader, slug)
+            indexer.update_document(reader, index_root, slug, related=relabelled)
     # Any failure of the index step (disk, lock, Whoosh) must end in the previous
     # published state; the cause is logged here and the editor gets one message.
     except Exception as exc:
@@ -114,28 +128,44 @@ def revert(db: Database, index_root: Path, actor: Actor, slug: str, number: int,
                  lambda tx: workflow.revert(tx, actor, slug, number, expected))
 
 
-def publish_due(db: Database, index_root: Path, actor: Actor,
-                now: datetime | None = None) -> tuple[list[str], list[str]]:
-    """Publish every draft whose time has come; returns (published, failed) slugs."""
+def publish_due(db: Database, index_root: Path, now: datetime | None = None
+                ) -> tuple[list[str], list[str]]:
+    """Publish every draft whose time has come, each in the name of the editor who
+    scheduled it; returns (published, failed) slugs. Safe on every worker of every
+    node at once: a document another one is publishing is skipped, not waited for,
+    and one already published is left alone, so each is published exactly once."""
+    now = now or utcnow()
     with db.reads() as reader:
         due = list(reader.scalars(
             select(Document.slug).where(Document.state == workflow.DRAFT,
-                                        Document.publish_at <= (now or utcnow()))
+                                        Document.publish_at <= now)
             .order_by(Document.publish_at)))
     done, failed = [], []
     for slug in due:
         try:
-            apply(db, index_root, actor, slug, lambda tx, slug=slug: _publish_scheduled(tx, actor, slug))
+            outcome = apply(db, index_root, SCHEDULER, slug,
+                            lambda tx, slug=slug: _publish_scheduled(tx, slug, now),
+                            skip_locked=True)
         except PublishFailed:
             failed.append(slug)
         else:
-            done.append(slug)
+            if outcome is not None:
+                done.append(slug)
     return done, failed
 
 
-def _publish_scheduled(tx: Session, actor: Actor, slug: str) -> Document:
-    document = workflow.find(tx, slug, lock=True)
-    if document.state != workflow.DRAFT or document.publish_at is None:
-        return document  # published, unscheduled or archived meanwhile: nothing to do
-    workflow.mark_published(tx, actor, document, scheduled=True)
+def _publish_scheduled(tx: Session, slug: str, now: datetime) -> Document | None:
+    """The document published, or None when it is no longer a draft due by `now`
+    (published, rescheduled or archived meanwhile)."""
+    document = workflow.find(tx, slug)
+    if document.state != workflow.DRAFT or document.publish_at is None \
+            or as_utc(document.publish_at) > now:
+        return None
+    workflow.mark_published(tx, _scheduled_by(tx, document), document, scheduled=True,
+                            due=iso(document.publish_at))
     return document
+
+
+def _scheduled_by(tx: Session, document: Document) -> Actor:
+    user = tx.get(User, document.scheduled_by_id) if document.scheduled_by_id else None
+    return Actor(user.id, user.username) if user else SCHEDULER

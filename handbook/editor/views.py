@@ -16,6 +16,7 @@ from handbook.db import as_utc, get_db, session
 from handbook.editor import history, listing, params, publishing, workflow
 from handbook.editor.drafting import FIELD_LABELS, EditorForm, from_document
 from handbook.errors import Conflict, Invalid, Problem
+from handbook.params import Args
 from handbook.study.campaigns import VIETNAM
 
 bp = Blueprint("editor", __name__, url_prefix="/bien-tap")
@@ -120,11 +121,6 @@ def _submit(form: EditorForm, document=None):
 @bp.get("")
 @role_required(*EDITORS)
 def index():
-    done, failed = publishing.publish_due(get_db(), _index_root(), web.actor())
-    for slug in done:
-        flash(f"Đã xuất bản theo lịch: {slug}.", "info")
-    for slug in failed:
-        flash(f"Chưa xuất bản được theo lịch: {slug}. Sẽ thử lại.", "error")
     query = listing.ListQuery(request.args.get("trang-thai"), request.args.get("q", "")[:100])
     return render_template("editor/index.html", query=query, filters=listing.FILTERS,
                            documents=listing.list_documents(session(), query),
@@ -173,8 +169,9 @@ def revisions(slug: str):
 def compare(slug: str):
     document = workflow.get(session(), slug)
     latest = document.current_revision.number
-    old = history.revision(session(), document, request.args.get("tu", max(1, latest - 1), type=int))
-    new = history.revision(session(), document, request.args.get("den", latest, type=int))
+    args = Args()
+    old = history.revision(session(), document, args.id("tu", max(1, latest - 1)))
+    new = history.revision(session(), document, args.id("den", latest))
     lines = history.changed_only(history.diff(old.source, new.source))
     return render_template("editor/compare.html", document=document, old=old, new=new,
                            lines=lines)

@@ -41,11 +41,13 @@ def next_state(state: str | None, action: str) -> str:
                                              f"văn bản ở trạng thái “{label}”")]) from None
 
 
-def find(tx: Session, slug: str, lock: bool = False) -> Document | None:
+def find(tx: Session, slug: str, lock: bool = False, skip_locked: bool = False
+         ) -> Document | None:
     """The document, its row locked for the transaction (PostgreSQL; SQLite's
-    BEGIN IMMEDIATE already admits one writer at a time)."""
+    BEGIN IMMEDIATE already admits one writer at a time). With skip_locked, a row
+    another transaction holds is not waited for: None."""
     stmt = select(Document).where(Document.slug == slug)
-    return tx.scalar(stmt.with_for_update() if lock else stmt)
+    return tx.scalar(stmt.with_for_update(skip_locked=skip_locked) if lock else stmt)
 
 
 def get(session: Session, slug: str) -> Document:
@@ -92,11 +94,12 @@ def save(tx: Session, actor: Actor, form: EditorForm, action: str) -> Document:
 
 def schedule(tx: Session, actor: Actor, form: EditorForm, publish_at: datetime | None
              ) -> Document:
-    """Save the draft and have it published at `publish_at` (UTC) by publish-due."""
+    """Save the draft and have it published at `publish_at` (UTC), in the name of the
+    editor who scheduled it (editor/scheduler.py)."""
     if publish_at is None or publish_at <= utcnow():
         raise Invalid([Problem("xuat_ban_luc", "hãy chọn ngày giờ xuất bản ở tương lai")])
     document = save(tx, actor, form, "schedule")
-    document.publish_at = publish_at
+    document.publish_at, document.scheduled_by_id = publish_at, actor.user_id
     audit.record(tx, actor, "document.schedule", "document", document.id,
                  slug=document.slug, at=publish_at.isoformat())
     return document
@@ -104,6 +107,7 @@ def schedule(tx: Session, actor: Actor, form: EditorForm, publish_at: datetime |
 
 def mark_published(tx: Session, actor: Actor, document: Document, **details) -> None:
     document.state, document.publish_at, document.archived_at = PUBLISHED, None, None
+    document.scheduled_by_id = None
     versioning.bump(tx)
     audit.record(tx, actor, "document.publish", "document", document.id, slug=document.slug,
                  revision=document.current_revision.number, **details)

@@ -224,6 +224,8 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("quiz_questions", "created_by", "Who wrote a question of the library."),
     Reference("reminders", "sent_by", "The secretary who reminded another member."),
     Reference("attachments", "uploaded_by", "Who attached a file to a document of the library."),
+    Reference("documents", "scheduled_by_id", "The editor in whose name a scheduled document "
+                                              "is published."),
 )
 
 NOT_PERSONAL: dict[tuple[str, str], str] = {

@@ -10,7 +10,7 @@ from flask import current_app
 
 from handbook.cli import handbook_cli
 from handbook.db import session
-from handbook.search import evaluation, indexer, storage
+from handbook.search import evaluation, health, indexer, storage
 
 
 def _root() -> Path:
@@ -22,7 +22,7 @@ def _root() -> Path:
               help="Chỉ dựng lại khi chỉ mục thiếu, cũ hoặc khác phiên bản bộ phân tích.")
 def reindex(if_needed: bool) -> None:
     """Rebuild the search index from the published documents and swap it in."""
-    if if_needed and indexer.check(session(), _root()).ok:
+    if if_needed and health.check(session(), _root()).ok:
         click.echo("Chỉ mục tìm kiếm đã khớp với cơ sở dữ liệu.")
         return
     count = indexer.rebuild(session(), _root())
@@ -31,8 +31,9 @@ def reindex(if_needed: bool) -> None:
 
 @handbook_cli.command("check-index")
 def check_index() -> None:
-    """Report documents missing from or stale in the index; exit 1 if any."""
-    report = indexer.check(session(), _root())
+    """Report documents missing from or stale in the index, and queries it cannot
+    answer; exit 1 if any."""
+    report = health.check(session(), _root())
     if report.generation is None:
         click.echo("Chưa có chỉ mục tìm kiếm: chạy `flask handbook reindex`.")
         raise click.exceptions.Exit(1)
@@ -43,6 +44,8 @@ def check_index() -> None:
                          ("Không còn được công bố", report.unexpected)):
         for slug in slugs:
             click.echo(f"  {label}: {slug}")
+    for failure in report.failures:
+        click.echo(f"  Không trả lời được truy vấn ({failure})")
     click.echo("Chỉ mục khớp với cơ sở dữ liệu." if report.ok else
                "Chỉ mục cần dựng lại: `flask handbook reindex`.")
     if not report.ok:

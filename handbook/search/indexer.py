@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from whoosh import index as whoosh_index
 
-from handbook.content import versioning
+from handbook.content import library, versioning
 from handbook.content.models import Document, Revision
 from handbook.search import storage
 from handbook.search.schema import Entry, build_schema, entry_fields
@@ -18,8 +18,9 @@ from handbook.search.schema import Entry, build_schema, entry_fields
 WRITE_TIMEOUT = 10.0
 
 
-def entries_for_document(document: Document) -> list[Entry]:
-    """The index entries of a published document; none for any other state."""
+def entries_for_document(document: Document, status: str | None = None) -> list[Entry]:
+    """The index entries of a published document; none for any other state. `status`:
+    its effect status as readers see it (library.statuses), its own by default."""
     revision = document.current_revision
     if not document.is_published or revision is None:
         return []
@@ -28,9 +29,18 @@ def entries_for_document(document: Document) -> list[Entry]:
         Entry(slug=document.slug, anchor=section.anchor, position=section.position,
               doc_title=document.title, heading=section.heading, text=section.text,
               number=document.number, doc_type=document.doc_type, issuer=document.issuer,
-              year=year, status=document.effect_status, revision=revision.id)
+              year=year, status=status or document.effect_status, revision=revision.id)
         for section in revision.sections
     ]
+
+
+def published_entries(session: Session, slugs: list[str] | None = None) -> list[Entry]:
+    """The entries of every published document (or of `slugs`), labelled as readers
+    see them: a document another one replaces is "replaced"."""
+    labels = library.statuses(session, slugs)
+    documents = published_documents(session) if slugs is None else [
+        d for slug in slugs for d in published_documents(session, slug)]
+    return [e for d in documents for e in entries_for_document(d, labels.get(d.slug))]
 
 
 def published_documents(session: Session, slug: str | None = None) -> list[Document]:
@@ -76,22 +86,24 @@ def rebuild_unlocked(session: Session, root: Path) -> int:
     """Rebuild with the writer lock already held. The content version is read before the
     documents, so the one recorded in meta.json never claims more than was indexed."""
     stamp = versioning.stamp(session)
-    entries = [e for doc in published_documents(session) for e in entries_for_document(doc)]
+    entries = published_entries(session)
     build_unlocked(root, entries, content_version=stamp)
     return len(entries)
 
 
 def update_document(session: Session, root: Path, slug: str,
-                    timeout: float = WRITE_TIMEOUT) -> int:
+                    timeout: float = WRITE_TIMEOUT, related: Iterable[str] = ()) -> int:
     """Bring one document's entries in step with the database (the editor calls this
-    after publishing or unpublishing). Falls back to a full rebuild when there is no
+    after publishing or unpublishing), with those of `related` documents whose label
+    follows it (the ones it replaces). Falls back to a full rebuild when there is no
     index yet or it was built by another analyzer version. Returns entries written."""
+    slugs = sorted({slug, *related})
     with storage.writer_lock(root, timeout):
         generation = storage.current_dir(root)
         if generation is None or not storage.is_current_version(generation):
             rebuild_unlocked(session, root)
-            return sum(len(entries_for_document(d)) for d in published_documents(session, slug))
-        return update_unlocked(session, generation, [slug], timeout)
+            return len(published_entries(session, slugs))
+        return update_unlocked(session, generation, slugs, timeout)
 
 
 def update_unlocked(session: Session, generation: Path, slugs: Iterable[str],
@@ -99,8 +111,7 @@ def update_unlocked(session: Session, generation: Path, slugs: Iterable[str],
     """Replace the entries of `slugs` in `generation` by their published state, in one
     commit (readers see all of them change at once). The writer lock must be held."""
     slugs = sorted(set(slugs))
-    entries = [e for slug in slugs for d in published_documents(session, slug)
-               for e in entries_for_document(d)]
+    entries = published_entries(session, slugs)
     ix = whoosh_index.open_dir(str(generation))
     writer = ix.writer(timeout=timeout)
     try:
@@ -117,19 +128,21 @@ def update_unlocked(session: Session, generation: Path, slugs: Iterable[str],
     return len(entries)
 
 
-def published_revisions(session: Session) -> dict[str, int]:
-    """slug → current revision id of every published document (no sections loaded)."""
+def published_states(session: Session) -> dict[str, tuple[int, str]]:
+    """slug → (current revision id, status as readers see it) of every published
+    document (no sections loaded)."""
+    labels = library.statuses(session)
     rows = session.execute(select(Document.slug, Document.current_revision_id)
                            .where(Document.state == "published"))
-    return {slug: revision for slug, revision in rows if revision is not None}
+    return {slug: (revision, labels[slug]) for slug, revision in rows if revision is not None}
 
 
-def indexed_revisions(generation: Path) -> dict[str, set[int]]:
-    """slug → the revision ids its entries in `generation` were made from."""
-    indexed: dict[str, set[int]] = {}
+def indexed_states(generation: Path) -> dict[str, set[tuple[int, str]]]:
+    """slug → the (revision id, status) pairs its entries in `generation` hold."""
+    indexed: dict[str, set[tuple[int, str]]] = {}
     with whoosh_index.open_dir(str(generation)).searcher() as searcher:
         for stored in searcher.all_stored_fields():
-            indexed.setdefault(stored["slug"], set()).add(stored["revision"])
+            indexed.setdefault(stored["slug"], set()).add((stored["revision"], stored["status"]))
     return indexed
 
 
@@ -140,28 +153,29 @@ class IndexReport:
     missing: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # queries the index could not answer
 
     @property
     def ok(self) -> bool:
         return self.generation is not None and self.version_ok and not (
-            self.missing or self.stale or self.unexpected)
+            self.missing or self.stale or self.unexpected or self.failures)
 
 
 def check(session: Session, root: Path) -> IndexReport:
     """Compare the live index with the published documents of the database."""
     generation = storage.current_dir(root)
     if generation is None or not generation.is_dir():
-        return IndexReport(None, False, missing=sorted(published_revisions(session)))
+        return IndexReport(None, False, missing=sorted(published_states(session)))
     report = IndexReport(generation.name, storage.is_current_version(generation))
     report.missing, report.stale, report.unexpected = differences(
-        indexed_revisions(generation), published_revisions(session))
+        indexed_states(generation), published_states(session))
     return report
 
 
-def differences(indexed: dict[str, set[int]], expected: dict[str, int]
+def differences(indexed: dict[str, set], expected: dict[str, tuple[int, str]]
                 ) -> tuple[list[str], list[str], list[str]]:
-    """Slugs published but not indexed, indexed at another revision, indexed but not
-    published (the index may hold several revisions of a slug after a crash)."""
+    """Slugs published but not indexed, indexed at another revision or status, indexed
+    but not published (the index may hold several revisions of a slug after a crash)."""
     missing = sorted(set(expected) - set(indexed))
     stale = sorted(s for s, rev in expected.items() if s in indexed and indexed[s] != {rev})
     unexpected = sorted(set(indexed) - set(expected))

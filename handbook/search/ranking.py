@@ -55,11 +55,10 @@ class Ranker:
         self.deleted = self._deleted_docnums()
 
     def _deleted_docnums(self) -> frozenset[int]:
-        deleted = set()
-        for reader, offset in self._leaves:
-            if reader.has_deletions():
-                deleted.update(offset + d for d in reader.deleted_docs())
-        return frozenset(deleted)
+        # Whoosh 2.7.4's SegmentReader has is_deleted() but no deleted_docs(); an
+        # update leaves deleted entries in a segment until the next merge.
+        return frozenset(offset + d for reader, offset in self._leaves if reader.has_deletions()
+                         for d in range(reader.doc_count_all()) if reader.is_deleted(d))
 
     def _norm(self, field: str) -> list[float]:
         norm = self._norms.get(field)

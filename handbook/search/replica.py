@@ -12,9 +12,7 @@ there is no usable index. Searchers see the change within readers.REFRESH_SECOND
 from __future__ import annotations
 
 import logging
-import os
 import pickle
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ from whoosh import index as whoosh_index
 
 from handbook.content import versioning
 from handbook.db import Database, get_db
+from handbook.periodic import Periodic, start_in
 from handbook.search import indexer, storage
 
 # Documents rewritten per hold of the writer lock: about 0.1 s each, so an editor's
@@ -91,91 +90,37 @@ def _differing(session: Session, generation: Path | None) -> list[str] | None:
     if generation is None or not generation.is_dir() or not storage.is_current_version(generation):
         return None
     try:
-        indexed = indexer.indexed_revisions(generation)
+        indexed = indexer.indexed_states(generation)
     except (OSError, EOFError, pickle.UnpicklingError, whoosh_index.IndexError):
         log.warning("search index %s is unreadable; rebuilding it", generation.name, exc_info=True)
         return None
-    missing, stale, unexpected = indexer.differences(indexed, indexer.published_revisions(session))
+    missing, stale, unexpected = indexer.differences(indexed, indexer.published_states(session))
     return sorted(missing + stale + unexpected)
 
 
-class Follower:
+class Follower(Periodic):
     """Calls sync() every `interval` seconds from one daemon thread per process."""
 
+    name = "search-replica"
+
     def __init__(self, db: Database, root: Path, interval: float) -> None:
+        super().__init__(interval)
         self.db = db
         self.root = Path(root)
-        self.interval = interval
-        self._guard = threading.Lock()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._pid: int | None = None
-        self._stopped = False
-        self._failing = False
 
-    def ensure_running(self) -> None:
-        """Start the thread in this process unless it runs already or was stopped."""
-        if self._running_here() or self._stopped:
-            return
-        with self._guard:
-            if self._running_here() or self._stopped:
-                return
-            # After a fork the parent's thread does not exist here: start our own.
-            self._wake = threading.Event()
-            self._thread = threading.Thread(target=self._run, name="search-replica", daemon=True)
-            self._pid = os.getpid()
-            self._thread.start()
-
-    def _running_here(self) -> bool:
-        return self._pid == os.getpid() and self._thread is not None and self._thread.is_alive()
-
-    def _run(self) -> None:
-        while not self._wake.is_set():
-            result = self.step()
-            if result is not None and result.pending:
-                continue  # the rest of a large change, as soon as the lock is free again
-            self._wake.wait(self.interval)
-
-    def step(self) -> SyncResult | None:
-        """One sync round; failures are logged once per outage, never raised."""
-        try:
-            result = sync(self.db, self.root)
-        # The boundary of a background thread: a database or disk outage must not end
-        # it, or this node would silently stop following publications.
-        except Exception:
-            if not self._failing:
-                log.exception("search replica %s cannot follow the database", self.root)
-            self._failing = True
-            return None
-        if self._failing:
-            log.info("search replica %s follows the database again", self.root)
-        self._failing = False
+    def round(self) -> SyncResult:
+        result = sync(self.db, self.root)
         if result.action == REBUILT or result.slugs:
             log.info("search replica %s: %s %s in %.2f s (content %s)", self.root, result.action,
                      ", ".join(result.slugs) or "all", result.seconds, result.stamp)
         return result
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop after the current round (a rebuild in progress is not interrupted)."""
-        self._stopped = True
-        self._wake.set()
-        thread = self._thread
-        if thread is not None and self._pid == os.getpid():
-            thread.join(timeout)
+    def pending(self, result: SyncResult) -> bool:
+        return bool(result.pending)  # the rest of a large change, as soon as the lock is free
 
 
 def start(app) -> Follower | None:
-    """Start following in this process (a gunicorn worker, after the fork). Does nothing
-    for an app that is not the handbook or when SEARCH_FOLLOW_SECONDS is 0."""
-    extensions = getattr(app, "extensions", None)
-    if not isinstance(extensions, dict) or "handbook.db" not in extensions:
-        return None
-    seconds = float(app.config.get("SEARCH_FOLLOW_SECONDS") or 0)
-    if seconds <= 0:
-        return None
-    follower = extensions.get(FOLLOWER)
-    if follower is None:
-        follower = extensions.setdefault(FOLLOWER, Follower(
-            get_db(app), Path(app.config["SEARCH_INDEX_DIR"]), seconds))
-    follower.ensure_running()
-    return follower
+    """Start following in this process (a gunicorn worker, after the fork); None when
+    SEARCH_FOLLOW_SECONDS is 0."""
+    return start_in(app, FOLLOWER, "SEARCH_FOLLOW_SECONDS", lambda seconds: Follower(
+        get_db(app), Path(app.config["SEARCH_INDEX_DIR"]), seconds))

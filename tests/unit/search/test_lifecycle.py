@@ -12,6 +12,7 @@ from sqlalchemy import select
 from handbook.content.models import Document
 from handbook.db import get_db, session
 from handbook.search import completion, indexer, service, storage
+from handbook.search.ranking import Ranker
 from handbook.search.readers import SearcherPool
 from handbook.search.service import SearchRequest
 from tests.conftest import import_folder
@@ -156,6 +157,20 @@ def test_cli_reindex_and_check_index(indexed, runner):
     assert runner.invoke(args=["handbook", "reindex"]).exit_code == 0
     assert runner.invoke(args=["handbook", "check-index"]).exit_code == 0
     assert "khớp" in runner.invoke(args=["handbook", "reindex", "--if-needed"]).output
+
+
+def test_check_index_runs_queries_and_reindex_if_needed_mends_an_index_that_fails_them(
+        indexed, runner, monkeypatch):
+    # Lists in step, yet every query fails: what a reader method missing from Whoosh did.
+    def broken(self):
+        raise AttributeError("'SegmentReader' object has no attribute 'deleted_docs'")
+    monkeypatch.setattr(Ranker, "_deleted_docnums", broken)
+    result = runner.invoke(args=["handbook", "check-index"])
+    assert result.exit_code == 1
+    assert "Không trả lời được truy vấn (tìm kiếm: AttributeError" in result.output
+    assert "Đã dựng lại" in runner.invoke(args=["handbook", "reindex", "--if-needed"]).output
+    monkeypatch.undo()
+    assert runner.invoke(args=["handbook", "check-index"]).exit_code == 0
 
 
 def test_cli_search_eval(runner, tmp_path):

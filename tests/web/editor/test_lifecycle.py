@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from handbook.accounts.models import AuditEvent
 from handbook.content.models import Document, utcnow
 from handbook.db import get_db
+from handbook.editor import scheduler
 from tests.factories import editor_post
 
 DOC = "/bien-tap/van-ban/quy-dinh-37"
@@ -44,7 +47,7 @@ def test_archived_document_reads_by_link_with_a_banner_only(editor, reader):
     assert "quy-dinh-37" not in found
 
 
-def test_scheduled_draft_is_published_when_an_editor_opens_the_list(editor, reader, library):
+def test_a_scheduled_draft_goes_live_by_itself_in_the_schedulers_name(editor, reader, library):
     when = "2099-01-01T08:00"
     response = editor.post("/bien-tap/moi", data=editor_post(hanh_dong="hen-gio",
                                                              xuat_ban_luc=when))
@@ -54,8 +57,21 @@ def test_scheduled_draft_is_published_when_an_editor_opens_the_list(editor, read
     with library.app_context(), get_db(library).transaction() as tx:
         tx.execute(update(Document).where(Document.slug == "ket-luan-21")
                    .values(publish_at=utcnow() - timedelta(minutes=1)))
-    assert "Đã xuất bản theo lịch: ket-luan-21" in _text(editor.get("/bien-tap"))
+    # Opening the editor's list is a GET: it publishes nothing.
+    assert editor.get("/bien-tap").status_code == 200
+    assert reader.get("/van-ban/ket-luan-21").status_code == 404
+    with library.app_context():
+        job = scheduler.Scheduler(get_db(library), Path(library.config["SEARCH_INDEX_DIR"]), 60)
+        assert job.step() == (["ket-luan-21"], [])
     assert reader.get("/van-ban/ket-luan-21").status_code == 200
+    assert "ket-luan-21" in _text(reader.get("/tim-kiem?q=21-KL/TW"))
+    with library.app_context(), get_db(library).reads() as session:
+        published = session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "document.publish")).one()
+        scheduled = session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "document.schedule")).one()
+    assert published.actor == scheduled.actor and published.actor_id == scheduled.actor_id
+    assert published.details["scheduled"] is True
 
 
 def test_publish_due_command(runner, library, editor):
