@@ -57,8 +57,17 @@ def wait_for_worker(page, seconds: float = 15) -> None:
     deadline = time.monotonic() + seconds
     while not page.evaluate("() => navigator.serviceWorker.controller !== null"):
         if time.monotonic() > deadline:
-            raise AssertionError("the service worker never took control of the page")
+            raise AssertionError("the service worker never took control of the page: "
+                                 + page.evaluate(WORKER_STATE))
         page.wait_for_timeout(100)
+
+
+WORKER_STATE = """async () => {
+  const registration = await navigator.serviceWorker.getRegistration();
+  if (!registration) { return "no registration"; }
+  const worker = registration.active || registration.waiting || registration.installing;
+  return `registration for ${registration.scope}, worker ${worker ? worker.state : "none"}`;
+}"""
 
 
 def go_offline(context, server: LiveServer) -> None:

@@ -43,6 +43,7 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = "multinode"  # its own schema: other PostgreSQL tests empty `public`
 SEARCH_WITHIN_S = 5.0
+SCHEDULER_SECONDS = 0.5  # production's 10 s, shortened so the test waits less
 POLL_S = 0.05
 EDITOR_NAME, MEMBER_NAME, TARGET_NAME = "bien.tap.vien", "doc.gia", "bi.doan.mat.khau"
 
@@ -205,6 +206,7 @@ def node_env(workdir: Path, database_url: str, redis_url: str, secret_key: str) 
         "HANDBOOK_SEARCH_INDEX_DIR": str(workdir / "search_index"),  # local to the node
         "HANDBOOK_CONTENT_DIR": str(TEST_CONTENT),
         "HANDBOOK_ATTACHMENTS_DIR": str(workdir / "attachments"),
+        "HANDBOOK_PUBLISH_DUE_SECONDS": str(SCHEDULER_SECONDS),
         **{f"HANDBOOK_{k}": str(v) for k, v in FAST_PASSWORD_HASHING.items()},
     })
     return env
@@ -261,15 +263,44 @@ def _found(browser: Browser, word: str, token: str | None = None) -> set[str]:
     return {hit["slug"] for hit in json.loads(body)["hits"]}
 
 
-def test_published_on_node_a_is_found_on_node_b_within_5_s(cluster, record_property):
-    word = "zqv" + secrets.token_hex(4)
-    editor = Browser(cluster.a)
-    editor.login_with_code(EDITOR_NAME, cluster.editor_secret)
-    reader = Browser(cluster.b)
-    status, body = reader.call("POST", "/api/v1/auth/token",
-                               body={"username": MEMBER_NAME, "password": factories.PASSWORD})
+@pytest.fixture(scope="module")
+def editor(cluster) -> Browser:
+    """The editor signed in on node A once: a second factor code is good only once."""
+    browser = Browser(cluster.a)
+    browser.login_with_code(EDITOR_NAME, cluster.editor_secret)
+    return browser
+
+
+@pytest.fixture(scope="module")
+def reader(cluster) -> tuple[Browser, str]:
+    """A member on node B, with an API token."""
+    browser = Browser(cluster.b)
+    status, body = browser.call("POST", "/api/v1/auth/token",
+                                body={"username": MEMBER_NAME, "password": factories.PASSWORD})
     assert status == 201, body
-    token = json.loads(body)["token"]
+    return browser, json.loads(body)["token"]
+
+
+def _until_found_on_b(reader, word: str, slugs: set[str], started: float,
+                      gone: str | None = None) -> float:
+    """Seconds until node B finds `slugs` for `word` and, for `gone`, nothing: on two
+    consecutive searches, since each of its workers refreshes its own searcher."""
+    browser, token = reader
+
+    def settled() -> bool:
+        return _found(browser, word, token) == slugs and (
+            gone is None or _found(browser, gone, token) == set())
+
+    while not (settled() and settled()):
+        assert time.monotonic() - started < SEARCH_WITHIN_S, f"{word} not as expected on node B"
+        time.sleep(POLL_S)
+    return time.monotonic() - started
+
+
+def test_published_on_node_a_is_found_on_node_b_within_5_s(cluster, editor, reader,
+                                                           record_property):
+    word = "zqv" + secrets.token_hex(4)
+    reader, token = reader
     assert _found(reader, word, token) == set()
 
     form = _publish_form(editor.csrf("/bien-tap/moi"), word)
@@ -293,3 +324,47 @@ def test_failed_logins_on_both_nodes_count_together(cluster):
     # Even the right password is refused now, on either node.
     assert Browser(cluster.a).login(TARGET_NAME) == 429
     assert Browser(cluster.b).login(TARGET_NAME) == 429
+
+
+def test_each_correction_on_node_a_replaces_the_text_on_node_b(cluster, editor, reader):
+    first = "zqv" + secrets.token_hex(4)
+    form = {**_publish_form(editor.csrf("/bien-tap/moi"), first), "so_hieu": "922-KL/TW",
+            "slug": f"ket-luan-sua-{first}", "tieu_de": "Kết luận thử sửa trên hai nút"}
+    assert editor.call("POST", "/bien-tap/moi", form=form)[0] == 302
+    slug, previous = form["slug"], first
+    _until_found_on_b(reader, first, {slug}, time.monotonic())
+    for revision in (1, 2):
+        word = "zqv" + secrets.token_hex(4)
+        edit = {**form, "csrf_token": editor.csrf(f"/bien-tap/van-ban/{slug}"),
+                "phien_ban": str(revision),
+                "noi_dung": f"Mở đầu.\n\n## Phần I. Nội dung\n\nTừ khóa riêng {word}.\n"}
+        started = time.monotonic()
+        status, body = editor.call("POST", f"/bien-tap/van-ban/{slug}", form=edit)
+        assert status == 302, body
+        assert _found(editor, word) == {slug} and _found(editor, previous) == set()
+        _until_found_on_b(reader, word, {slug}, started, gone=previous)
+        previous = word
+
+
+def test_a_scheduled_document_goes_live_once_on_its_own_in_the_editors_name(
+        cluster, editor, reader, database):
+    word = "zqv" + secrets.token_hex(4)
+    form = {**_publish_form(editor.csrf("/bien-tap/moi"), word), "so_hieu": "923-KL/TW",
+            "slug": f"ket-luan-hen-{word}", "hanh_dong": "hen-gio",
+            "xuat_ban_luc": "2099-01-01T08:00"}
+    assert editor.call("POST", "/bien-tap/moi", form=form)[0] == 302
+    engine = create_engine(database[0])
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE documents SET publish_at = now() WHERE slug = :slug"),
+                               {"slug": form["slug"]})
+        # Nobody opens any page: the nodes' schedulers publish it.
+        _until_found_on_b(reader, word, {form["slug"]}, time.monotonic())
+        with engine.connect() as connection:
+            published = connection.execute(text(
+                "SELECT a.actor FROM audit_events a JOIN documents d ON d.id = a.target_id "
+                "WHERE a.action = 'document.publish' AND d.slug = :slug"),
+                {"slug": form["slug"]}).scalars().all()
+    finally:
+        engine.dispose()
+    assert published == [EDITOR_NAME]  # once, by four workers on two nodes
