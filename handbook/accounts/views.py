@@ -33,15 +33,15 @@ def login():
     if request.method == "GET":
         return _login_page()
     username = request.form.get("ten_dang_nhap", "").strip()
-    password = request.form.get("mat_khau", "")
-    if not throttle.allowed(throttle.LOGIN, username, web.client_address()):
+    password, address = request.form.get("mat_khau", ""), web.client_address()
+    if not throttle.reserve(throttle.LOGIN, username, address):
         return _login_page(auth.TOO_MANY, 429)
     outcome = auth.authenticate(session(), web.passwords(), username, password, demo_allowed())
-    if not outcome.ok:
-        throttle.failed(throttle.LOGIN, username, web.client_address())
+    if not outcome.ok:  # the reserved try stays counted
         with get_db().transaction() as tx:
             auth.record_failure(tx, outcome, web.actor())
         return _login_page(auth.LOGIN_FAILED)
+    throttle.release(throttle.LOGIN, username, address)
     return _password_accepted(outcome.user, password, bool(request.form.get("ghi_nho")))
 
 
@@ -76,7 +76,7 @@ def login_second_factor():
 def _verify_pending(pending: dict, code: str):
     """The user when the code is right; otherwise the message to show."""
     key, address = f"uid:{pending['uid']}", web.client_address()
-    if not throttle.allowed(throttle.SECOND_FACTOR, key, address):
+    if not throttle.reserve(throttle.SECOND_FACTOR, key, address):
         return auth.TOO_MANY
     user = session().get(User, pending["uid"])
     who = web.actor_for(user) if user else web.actor()
@@ -85,9 +85,9 @@ def _verify_pending(pending: dict, code: str):
             and mfa.verify(tx, user.id, code, who)
         if ok:
             user = auth.record_login(tx, user.id, who)
-    if not ok:
-        throttle.failed(throttle.SECOND_FACTOR, key, address)
+    if not ok:  # the reserved try stays counted
         return auth.WRONG_CODE
+    throttle.release(throttle.SECOND_FACTOR, key, address)
     return user
 
 
@@ -107,14 +107,17 @@ def activate():
     if request.method == "GET":
         return render_template("accounts/activate.html")
     form = request.form
-    username = form.get("ten_dang_nhap", "").strip()
-    if not throttle.allowed(throttle.CODE, username, web.client_address()):
+    username, address = form.get("ten_dang_nhap", "").strip(), web.client_address()
+    if not throttle.reserve(throttle.CODE, username, address):
         return render_template("accounts/activate.html", error=auth.TOO_MANY, username=username), 429
     try:
         _redeem(username, form.get("ma", ""), form.get("mat_khau_moi", ""), form.get("nhap_lai", ""))
     except Invalid as error:
+        if not any(p.field == "ma" for p in error.problems):
+            throttle.release(throttle.CODE, username, address)  # no code was checked
         return render_template("accounts/activate.html", problems=error.problems,
                                username=username[:64]), 422
+    throttle.release(throttle.CODE, username, address)
     flash("Đã đặt mật khẩu. Mời bạn đăng nhập.", "info")
     return redirect(url_for("accounts.login"))
 
@@ -122,13 +125,8 @@ def activate():
 def _redeem(username: str, code: str, new: str, again: str) -> None:
     if new != again:
         raise Invalid([Problem("nhap_lai", "Hai lần nhập mật khẩu không giống nhau.")])
-    try:
-        with get_db().transaction() as tx:
-            auth.redeem_code(tx, web.passwords(), web.code_key(), username, code, new, web.actor())
-    except Invalid as error:
-        if any(p.field == "ma" for p in error.problems):
-            throttle.failed(throttle.CODE, username, web.client_address())
-        raise
+    with get_db().transaction() as tx:
+        auth.redeem_code(tx, web.passwords(), web.code_key(), username, code, new, web.actor())
 
 
 @bp.app_context_processor

@@ -50,15 +50,15 @@ def _token_request(body: dict) -> TokenRequest:
 
 def _check_password(form: TokenRequest) -> User:
     address = web.client_address()
-    if not throttle.allowed(throttle.LOGIN, form.username, address):
+    if not throttle.reserve(throttle.LOGIN, form.username, address):
         raise TooManyAttempts(auth.TOO_MANY)
     outcome = auth.authenticate(session(), web.passwords(), form.username, form.password,
                                 demo_allowed())
-    if not outcome.ok:
-        throttle.failed(throttle.LOGIN, form.username, address)
+    if not outcome.ok:  # the reserved try stays counted
         with get_db().transaction() as tx:
             auth.record_failure(tx, outcome, web.actor())
         raise Unauthorized(auth.LOGIN_FAILED)
+    throttle.release(throttle.LOGIN, form.username, address)
     return outcome.user
 
 
@@ -66,13 +66,13 @@ def _check_second_factor(user: User, code: str) -> None:
     key, address = f"uid:{user.id}", web.client_address()
     if not code:
         raise SecondFactorRequired("Nhập mã 6 số trong ứng dụng xác thực của bạn.")
-    if not throttle.allowed(throttle.SECOND_FACTOR, key, address):
+    if not throttle.reserve(throttle.SECOND_FACTOR, key, address):
         raise TooManyAttempts(auth.TOO_MANY)
     with get_db().transaction() as tx:  # committed either way: the audit, a used code
         ok = mfa.verify(tx, user.id, code, web.actor_for(user))
-    if not ok:
-        throttle.failed(throttle.SECOND_FACTOR, key, address)
+    if not ok:  # the reserved try stays counted
         raise SecondFactorRequired(auth.WRONG_CODE)
+    throttle.release(throttle.SECOND_FACTOR, key, address)
 
 
 @bp.post("/auth/token")
