@@ -82,12 +82,14 @@ def read_folder(directory: Path, max_bytes: int) -> tuple[list[SourceDocument], 
 
 
 def _read_file(path: Path, max_bytes: int) -> SourceDocument:
-    if path.stat().st_size > max_bytes:
-        raise Invalid([Problem("kích thước", f"tệp lớn hơn {max_bytes} byte", path.name)])
     try:
+        if path.stat().st_size > max_bytes:
+            raise Invalid([Problem("kích thước", f"tệp lớn hơn {max_bytes} byte", path.name)])
         raw = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise Invalid([Problem("mã hóa", "tệp không phải UTF-8", path.name)]) from None
+    except OSError as exc:
+        raise Invalid([Problem("tệp", f"không đọc được ({exc.strerror})", path.name)]) from None
     return parse_source(path.stem, raw, path.name)
 
 

@@ -11,6 +11,8 @@ import _markupbase
 import html.parser
 import inspect
 import os
+import re
+import secrets
 import sys
 import time
 from collections.abc import Callable
@@ -20,6 +22,7 @@ from typing import TypeVar
 
 import markdown
 import nh3
+from markdown.treeprocessors import Treeprocessor
 
 from handbook import text as text_module
 from handbook.errors import Invalid, Problem
@@ -74,13 +77,35 @@ class Rendered:
         return sum(section.word_count for section in self.sections)
 
 
-def make_markdown() -> markdown.Markdown:
-    """The one configured Markdown: headings get Vietnamese slugs that keep every letter."""
-    return markdown.Markdown(
+def make_markdown(anchor_mark: str = "") -> markdown.Markdown:
+    """The one configured Markdown: headings get Vietnamese slugs that keep every letter.
+
+    Heading anchors are made of a-z, 0-9 and '-', plus '_1', '_2'… when a heading
+    repeats: that is their namespace. The pages' own ids have a '_' before a letter
+    (`_hoc-tap`, `so_hieu`), so no heading can take one (tests/web/test_page_ids.py),
+    and anchors, which are progress keys and search-hit URLs, stay as they were. With
+    `anchor_mark`, every id Markdown made starts with it, so that `keep_anchor_ids`
+    can tell them from ids an editor typed in raw HTML."""
+    md = markdown.Markdown(
         extensions=["tables", "sane_lists", "toc"],
         extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-4"}},
         output_format="html",
     )
+    if anchor_mark:
+        md.treeprocessors.register(_MarkAnchors(md, anchor_mark), "mark_anchors", 2)  # after toc (5)
+    return md
+
+
+class _MarkAnchors(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, mark: str) -> None:
+        super().__init__(md)
+        self.mark = mark
+
+    def run(self, root) -> None:
+        # Raw HTML is not in the tree yet (only placeholders): these ids are all toc's.
+        for element in root.iter():
+            if "id" in element.attrib:
+                element.attrib["id"] = self.mark + element.attrib["id"]
 
 
 def sanitize(html: str) -> str:
@@ -95,17 +120,38 @@ def sanitize(html: str) -> str:
     )
 
 
+# nh3 writes every attribute as ` name="value"` with '"' escaped in the value, and
+# escapes '<' in text: so these match each heading's start tag and its id, and
+# nothing in text or inside another attribute's value.
+_HEADING_TAG = re.compile(r'<h[2-6](?: [a-z-]+="[^"]*")*>')
+_ID_ATTRIBUTE = re.compile(r' id="([^"]*)"')
+
+
+def keep_anchor_ids(html: str, mark: str) -> str:
+    """Sanitised `html` with only the ids Markdown made (those starting with `mark`,
+    which is removed): an `id` typed in raw HTML could take a heading's anchor or one
+    of the page's own ids, so it is dropped."""
+
+    def unmark(match: re.Match) -> str:
+        value = match.group(1)
+        return f' id="{value[len(mark):]}"' if value.startswith(mark) else ""
+
+    return _HEADING_TAG.sub(lambda tag: _ID_ATTRIBUTE.sub(unmark, tag.group()), html)
+
+
 def render(body: str, title: str, *, seconds: float | None = None) -> Rendered:
     """Render a document body; demotes a stray `#` heading so the page keeps one h1.
 
     Raises Invalid when the body does not render within `seconds` (RENDER_SECONDS by
     default) or nests deeper than Python's stack allows."""
     seconds = RENDER_SECONDS if seconds is None else seconds
-    md = make_markdown()  # built (extensions imported) before the clock starts
+    # Unguessable, so no raw HTML in the body can carry it.
+    mark = f"a{secrets.token_hex(8)}-"
+    md = make_markdown(mark)  # built (extensions imported) before the clock starts
     text = _demote_h1(nfc(body))
 
     def run() -> Rendered:
-        html = sanitize(md.convert(text))
+        html = keep_anchor_ids(sanitize(md.convert(text)), mark)
         return Rendered(html=html, toc=_toc(md.toc_tokens), sections=split_sections(html, title))
 
     try:

@@ -11,7 +11,7 @@ import yaml
 
 from handbook.content import vocabulary as vocab
 from handbook.errors import Invalid, Problem
-from handbook.text import collapse_spaces, nfc
+from handbook.text import collapse_spaces, nfc, storable
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("so_hieu", "tieu_de", "loai", "co_quan_ban_hanh", "ngay_ban_hanh",
@@ -19,6 +19,36 @@ REQUIRED = ("so_hieu", "tieu_de", "loai", "co_quan_ban_hanh", "ngay_ban_hanh",
 OPTIONAL = ("quan_he", "tu_khoa", "ngay_hieu_luc", "khoa")
 _MAX_SUMMARY = 600
 _MAX_TITLE = 500
+_MAX_SHOWN = 60  # characters of a refused value quoted back in a message
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+UNSTORABLE = "có ký tự không lưu được (ký tự NUL hoặc mã Unicode lẻ)"
+ALIAS_REFUSED = "không được dùng neo và bí danh YAML (& và *); hãy viết thẳng giá trị"
+
+
+class _AliasRefused(yaml.YAMLError):
+    def __init__(self, mark) -> None:
+        super().__init__(ALIAS_REFUSED)
+        self.problem_mark = mark
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases, refused before anything is expanded
+    (a 400-byte alias bomb expands to megabytes), and with dates left as text: the
+    loader would build `2016-13-45` into a date and fail with no file or field,
+    `_date` reports it instead."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _AliasRefused(event.start_mark)
+        return super().compose_node(parent, index)
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_FrontMatterLoader.add_constructor(_TIMESTAMP, yaml.SafeLoader.construct_yaml_str)
 
 
 @dataclass(frozen=True)
@@ -61,6 +91,8 @@ def parse_source(slug: str, raw: str, origin: str = "") -> SourceDocument:
     problems: list[Problem] = []
     if not SLUG_PATTERN.match(slug):
         problems.append(Problem("slug", "tên tệp chỉ gồm chữ thường không dấu, số và dấu '-'", origin))
+    if not storable(text):  # PostgreSQL refuses it: the whole import would fail
+        problems.append(Problem("nội dung", UNSTORABLE, origin))
     front, body = split_front_matter(text, origin, problems)
     meta = validate_meta(front, origin, problems) if front is not None else None
     if not body.strip():
@@ -82,11 +114,14 @@ def split_front_matter(text: str, origin: str, problems: list[Problem]) -> tuple
         return None, text
     body = "\n".join(lines[end + 1:])
     try:
-        data = yaml.safe_load("\n".join(lines[1:end]))
-    except yaml.YAMLError as exc:
+        data = yaml.load("\n".join(lines[1:end]), Loader=_FrontMatterLoader)  # a SafeLoader subclass
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        # ValueError: a value YAML accepts but Python cannot build (an int of
+        # thousands of digits); RecursionError: nesting deeper than the stack.
         mark = getattr(exc, "problem_mark", None)
         where = f" (dòng {mark.line + 2})" if mark else ""
-        problems.append(Problem("front matter", f"YAML không hợp lệ{where}", origin))
+        reason = ALIAS_REFUSED if isinstance(exc, _AliasRefused) else "YAML không hợp lệ"
+        problems.append(Problem("front matter", f"{reason}{where}", origin))
         return None, body
     if not isinstance(data, dict):
         problems.append(Problem("front matter", "phải là một bảng khóa: giá trị", origin))
@@ -100,8 +135,8 @@ def validate_meta(data: dict, origin: str, problems: list[Problem]) -> DocumentM
     def fail(key: str, reason: str) -> None:
         problems.append(Problem(key, reason, origin))
 
-    for key in sorted(set(data) - set(REQUIRED) - set(OPTIONAL)):
-        fail(str(key), "khóa không được hỗ trợ")
+    for key in sorted({shown(key) for key in data} - set(REQUIRED) - set(OPTIONAL)):
+        fail(key, "khóa không được hỗ trợ")
     for key in REQUIRED:
         if data.get(key) in (None, ""):
             fail(key, "bắt buộc phải có")
@@ -125,6 +160,12 @@ def validate_meta(data: dict, origin: str, problems: list[Problem]) -> DocumentM
     return DocumentMeta(**values)
 
 
+def shown(value) -> str:
+    """`value` as text fit to quote in a message: at most _MAX_SHOWN characters."""
+    text = str(value)
+    return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN - 1] + "…"
+
+
 def _text(value, key: str, limit: int, fail) -> str | None:
     if value in (None, ""):
         return None
@@ -134,13 +175,15 @@ def _text(value, key: str, limit: int, fail) -> str | None:
     text = collapse_spaces(nfc(str(value)))
     if len(text) > limit:
         fail(key, f"dài quá {limit} ký tự")
+    if not storable(text):  # a YAML escape such as "\0" or "\ud800"
+        fail(key, UNSTORABLE)
     return text
 
 
 def _number(value, fail) -> str | None:
     number = _text(value, "so_hieu", 60, fail)
     if number and not vocab.is_valid_number(number):
-        fail("so_hieu", f"'{number}' không đúng dạng số hiệu (ví dụ 35-NQ/TW, 63/2010/NĐ-CP)")
+        fail("so_hieu", f"'{shown(number)}' không đúng dạng số hiệu (ví dụ 35-NQ/TW, 63/2010/NĐ-CP)")
     return number
 
 
@@ -149,7 +192,7 @@ def _choice(value, key: str, canonical, options: tuple[str, ...], fail) -> str |
         return None
     found = canonical(str(value)) if isinstance(value, str) else None
     if found is None:
-        fail(key, f"'{value}' không thuộc danh mục: {', '.join(options)}")
+        fail(key, f"'{shown(value)}' không thuộc danh mục: {', '.join(options)}")
     return found
 
 
@@ -161,7 +204,7 @@ def _date(value, key: str, fail) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        fail(key, f"'{value}' không phải ngày dạng YYYY-MM-DD")
+        fail(key, f"'{shown(value)}' không phải ngày dạng YYYY-MM-DD")
         return None
 
 
@@ -180,10 +223,10 @@ def _relations(value, fail) -> tuple[RelationSpec, ...]:
         kind = vocab.relation_code(str(item["loai"]))
         number = collapse_spaces(nfc(str(item["so_hieu"])))
         if kind is None:
-            fail(key, f"loại quan hệ '{item['loai']}' không hợp lệ "
+            fail(key, f"loại quan hệ '{shown(item['loai'])}' không hợp lệ "
                       "(thay thế, sửa đổi, bổ sung, hướng dẫn, căn cứ)")
         elif not vocab.is_valid_number(number):
-            fail(key, f"'{number}' không đúng dạng số hiệu")
+            fail(key, f"'{shown(number)}' không đúng dạng số hiệu")
         else:
             relations.append(RelationSpec(kind, number))
     return tuple(relations)

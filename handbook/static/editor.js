@@ -4,8 +4,8 @@
 (function () {
   "use strict";
   var body = document.getElementById("noi_dung");
-  var target = document.getElementById("xem-truoc");
-  var form = document.getElementById("bieu-mau-bien-tap");
+  var target = document.getElementById("_xem-truoc");
+  var form = document.getElementById("_bieu-mau-bien-tap");
   if (!body || !target || !form || !window.fetch || !window.FormData) { return; }
   var timer = null;
   var sent = 0;

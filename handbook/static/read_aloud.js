@@ -12,7 +12,7 @@
 (function () {
   "use strict";
 
-  var control = document.getElementById("doc-to");
+  var control = document.getElementById("_doc-to");
   var article = document.querySelector("article.document");
   if (!control || !article || !("speechSynthesis" in window) ||
       typeof window.SpeechSynthesisUtterance !== "function") {

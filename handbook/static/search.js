@@ -2,8 +2,8 @@
 // The form works without this file; it only adds suggestions while typing.
 (function () {
   "use strict";
-  var input = document.getElementById("o-tim-kiem");
-  var list = document.getElementById("goi-y-tim-kiem");
+  var input = document.getElementById("_o-tim-kiem");
+  var list = document.getElementById("_goi-y-tim-kiem");
   if (!input || !list || !window.fetch) { return; }
   var timer = null;
   var lastAsked = "";

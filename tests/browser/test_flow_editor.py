@@ -66,7 +66,7 @@ def test_an_editor_writes_previews_publishes_and_finds_a_document(new_context, l
 
     with page.expect_navigation():
         page.get_by_role("button", name="Xem trước", exact=True).click()
-    preview = page.locator("#xem-truoc")
+    preview = page.locator("#_xem-truoc")
     assert preview.get_by_role("heading", level=2, name="Chương I. Nhiệm vụ chung").is_visible()
     assert preview.get_by_role("heading", level=3, name="Điều 1. Tuyên truyền miệng").is_visible()
     assert preview.get_by_role("heading", level=2, name="Chương II. Tổ chức thực hiện").is_visible()

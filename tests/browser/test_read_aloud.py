@@ -60,7 +60,7 @@ def open_document(context, reader, voices) -> object:
 @pytest.mark.parametrize("device", DEVICE_NAMES)
 def test_the_document_is_read_aloud_in_the_vietnamese_voice(new_context, reader, device):
     page = open_document(new_context(device), reader, VIETNAMESE)
-    control = page.locator("#doc-to")
+    control = page.locator("#_doc-to")
     assert control.is_hidden()  # no voice yet
     page.evaluate("() => window.__speech.announce()")
     play = page.get_by_role("button", name="Đọc to văn bản")
@@ -103,7 +103,7 @@ def test_reading_reaches_the_end_of_the_document(new_context, reader):
     page.evaluate("() => window.__speech.announce()")
     page.get_by_role("button", name="Đọc to văn bản").click()
     for _ in range(500):
-        if page.locator("#doc-to [role=status]").inner_text() == "Đã đọc hết văn bản.":
+        if page.locator("#_doc-to [role=status]").inner_text() == "Đã đọc hết văn bản.":
             break
         page.evaluate("() => window.__speech.finish()")
     texts = [c["text"] for c in spoken(page)]
@@ -130,5 +130,5 @@ def test_the_controls_follow_the_reader_down_the_page(new_context, reader):
 def test_no_button_without_a_vietnamese_voice(new_context, reader):
     page = open_document(new_context("phone"), reader, ENGLISH_ONLY)
     page.evaluate("() => window.__speech.announce()")
-    assert page.locator("#doc-to").is_hidden()
+    assert page.locator("#_doc-to").is_hidden()
     assert page.get_by_role("button", name="Đọc to văn bản").count() == 0

@@ -107,7 +107,7 @@ def history(client) -> dict[str, str]:
 def document_panel(client, slug: str) -> str:
     """The study panel of the document page: "done" or "1/4 (25%)"."""
     page = _page(client, f"/van-ban/{slug}")
-    panel = page.split('id="hoc-tap"', 1)[1].split("</section>", 1)[0]
+    panel = page.split('id="_hoc-tap"', 1)[1].split("</section>", 1)[0]
     if "Bạn đã học xong văn bản này" in panel:
         return "done"
     return re.search(r"Đã đọc (\d+/\d+) mục \((\d+)%\)", text(panel)).expand(r"\1 (\2%)")

@@ -84,7 +84,7 @@ def test_autocomplete(search_client):
 
 def test_search_form_in_header_has_a_label_and_no_inline_script(search_client):
     page = search_client.get("/").get_data(as_text=True)
-    assert 'for="o-tim-kiem"' in page and 'id="o-tim-kiem"' in page
+    assert 'for="_o-tim-kiem"' in page and 'id="_o-tim-kiem"' in page
     assert '<script src="/static/search.js?v=' in page
     assert "<script>" not in page
 

@@ -18,7 +18,7 @@ REFLECTION = "Tôi rút ra bài học về giữ gìn phẩm chất đạo đứ
 
 def test_document_page_has_the_panel_outside_the_article_and_loads_the_script(client):
     html = client.get(f"/van-ban/{SLUG}").get_data(as_text=True)
-    assert html.index("</article>") < html.index('id="hoc-tap"')
+    assert html.index("</article>") < html.index('id="_hoc-tap"')
     assert 'data-endpoint="/hoc-tap/tien-do"' in html and f'data-document="{SLUG}"' in html
     assert re.search(r'<script src="/static/reading.js[^"]*" defer></script>', html)
     assert re.search(r"<form[^>]*data-study-confirm[^>]*hidden", html)
@@ -35,7 +35,7 @@ def test_the_confirm_button_appears_once_everything_is_read(client, library, mem
     html = client.get(f"/van-ban/{SLUG}").get_data(as_text=True)
     assert not re.search(r"<form[^>]*data-study-confirm[^>]*hidden", html)
     response = client.post(f"/hoc-tap/van-ban/{SLUG}/hoc-xong")
-    assert response.status_code == 302 and response.headers["Location"].endswith("#hoc-tap")
+    assert response.status_code == 302 and response.headers["Location"].endswith("#_hoc-tap")
     html = client.get(f"/van-ban/{SLUG}").get_data(as_text=True)
     assert "Bạn đã học xong văn bản này" in html and "data-complete" in html
 
