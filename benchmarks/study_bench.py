@@ -15,7 +15,7 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy import func, select
@@ -69,8 +69,21 @@ def create_members(env: dict) -> tuple[list[Member], dict[str, list[str]]]:
             members.place(tx, actor, user.id, cell.id)
             made.append(Member(user.username, user.id))
         anchors = {slug: sorted(documents.load(tx, slug).required) for slug in DOCUMENTS}
+        _publish_long_ago(tx)
     get_db(app).engine.dispose()
     return made, anchors
+
+
+def _publish_long_ago(tx) -> None:
+    """Credit is bounded by real time: a member's day of reading must lie after the
+    documents existed, so the library is moved a month back."""
+    from handbook.content import versioning
+    from handbook.content.models import Revision
+    from handbook.db import as_utc
+
+    for revision in tx.scalars(select(Revision)):
+        revision.created_at = as_utc(revision.created_at) - timedelta(days=30)
+    versioning.bump(tx)
 
 
 class Session:
@@ -116,16 +129,19 @@ class Session:
 
 def plan_batches(member: Member, anchors: dict[str, list[str]],
                  rng: random.Random) -> list[list[dict]]:
-    """New batches interleaved with the previous batch sent again in reverse order."""
-    now = datetime.now(UTC).isoformat()
+    """New batches interleaved with the previous batch sent again in reverse order;
+    the events follow one another on the member's time line, the last ending now."""
+    seconds = [rng.randint(1, 200) for _ in range(BATCHES * BATCH_SIZE)]
+    ends = datetime.now(UTC) - timedelta(seconds=sum(seconds))
     fresh = []
-    for _ in range(BATCHES):
+    for b in range(BATCHES):
         batch = []
-        for _ in range(BATCH_SIZE):
+        for n in seconds[b * BATCH_SIZE:(b + 1) * BATCH_SIZE]:
             slug = rng.choice(DOCUMENTS)
+            ends += timedelta(seconds=n)
             batch.append({"id": str(uuid.uuid4()), "document": slug,
-                          "anchor": rng.choice(anchors[slug]), "seconds": rng.randint(1, 200),
-                          "occurred_at": now})
+                          "anchor": rng.choice(anchors[slug]), "seconds": n,
+                          "occurred_at": ends.isoformat()})
         fresh.append(batch)
         member.events.extend(batch)
     order = []

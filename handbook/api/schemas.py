@@ -130,7 +130,10 @@ COMPONENTS: dict[str, dict] = {
     ), minItems=1, maxItems=500)),
     "BatchResult": obj(
         accepted=array(STRING), duplicates=array(STRING),
-        rejected=array(obj(id=STRING, reason={"enum": ["document", "anchor", "future"]})),
+        rejected=array(obj(id=STRING, reason={
+            "enum": ["document", "anchor", "future", "before_revision"]})),
+        capped=array(obj(id=STRING, credited={"type": "integer", "minimum": 0},
+                         reason={"enum": ["overlap", "before_revision"]})),
         documents={"type": "object", "additionalProperties": obj(
             read=array(STRING), done=INTEGER, total=INTEGER, percent=PERCENT)},
     ),

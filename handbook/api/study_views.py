@@ -54,7 +54,8 @@ def _campaign_json(line: overview.CampaignLine) -> dict:
            responses={200: "BatchResult", 413: "Error"},
            description="Mỗi sự kiện có mã do ứng dụng tạo; gửi lại cùng mã không bị tính "
                        "hai lần. Mọi mã trong accepted, duplicates và rejected đều có thể xóa "
-                       "khỏi hàng đợi của ứng dụng.")
+                       "khỏi hàng đợi của ứng dụng. Mỗi giây đồng hồ chỉ được tính một lần: "
+                       "các lượt đọc trùng thời gian được ghi trong capped.")
 def record_events():
     if (request.content_length or 0) > MAX_BATCH_BYTES:
         raise Invalid([Problem("events", "Lô sự kiện quá lớn.")])

@@ -176,7 +176,7 @@ LINKS: tuple[Link, ...] = (
              "the people the member acted on."),
     Link("reading_events", "user_id", "Lượt đọc",
          export=("id", "user_id", "client_event_id", "document_id", "anchor", "seconds",
-                 "credited", "occurred_at", "received_at"),
+                 "credited", "occurred_at", "received_at", "starts_at", "flag"),
          erase=KEEP, why=_STUDY_RECORD),
     Link("section_reads", "user_id", "Thời gian đọc từng mục",
          export=("user_id", "document_id", "edition", "anchor", "seconds", "required_seconds",

@@ -21,7 +21,7 @@
   var MAX_EVENT_SECONDS = 600;
   var IDLE_MS = 120000;       // no scroll, touch or key for 2 min: not reading
 
-  var panel = document.getElementById("hoc-tap");
+  var panel = document.getElementById("_hoc-tap");
   var body = document.querySelector(".doc-body");
   if (!panel || !panel.dataset.endpoint || !window.fetch || !window.JSON) {
     return;
@@ -40,6 +40,7 @@
   var retryAt = 0;
   var retryTimer = null;
   var stopped = false;
+  var lastEnd = 0;            // ms: end of the last event queued by this page
 
   function parseList(text) {
     try { return JSON.parse(text || "[]"); } catch (e) { return []; }
@@ -129,16 +130,28 @@
     }
   }
 
+  /* The server credits each second of wall-clock time once ("S seconds ending at T"
+   * covers [T-S, T]), so sections that shared the screen are laid end to end, after
+   * the events queued before, ending about now. */
   function queuePending() {
     var queue = loadQueue();
-    var now = new Date().toISOString();
+    var due = [];
+    var total = 0;
     Object.keys(pending).forEach(function (anchor) {
       var seconds = Math.min(MAX_EVENT_SECONDS, Math.floor(pending[anchor]));
       if (seconds >= 1) {
         pending[anchor] -= seconds;
-        queue.push({ id: newId(), document: slug, anchor: anchor, seconds: seconds, occurred_at: now });
+        due.push({ anchor: anchor, seconds: seconds });
+        total += seconds;
       }
     });
+    var at = Math.max(lastEnd, Date.now() - total * 1000);
+    due.forEach(function (d) {
+      at += d.seconds * 1000;
+      queue.push({ id: newId(), document: slug, anchor: d.anchor, seconds: d.seconds,
+                   occurred_at: new Date(at).toISOString() });
+    });
+    lastEnd = at;
     saveQueue(queue);
   }
 

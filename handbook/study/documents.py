@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache, cached_property
 
 from sqlalchemy import Select, case, func, select
@@ -25,6 +26,7 @@ from handbook.accounts.audit import Actor
 from handbook.content import versioning
 from handbook.content.models import Document, Revision, Section
 from handbook.content.versioning import VersionedCache
+from handbook.db import as_utc
 from handbook.errors import NotFound
 
 WORDS_PER_SECOND = 5
@@ -46,6 +48,8 @@ class StudyDocument:
     revision_id: int
     edition: int
     required: dict[str, int]  # anchor → seconds, for every section of the current revision
+    since: datetime | None = None  # creation of the edition's first revision: no reading before
+
 
     @cached_property  # documents are cached across requests; this is asked on every page
     def to_read(self) -> frozenset[str]:
@@ -105,8 +109,11 @@ def _study_document(session: Session, row) -> StudyDocument:
     sections = session.execute(
         select(Section.anchor, Section.word_count).where(Section.revision_id == row.revision_id))
     required = {anchor: required_seconds(words) for anchor, words in sections}
+    # Edition 0 began with the first revision; edition n with revision n.
+    since = session.scalar(select(func.min(Revision.created_at)).where(
+        Revision.document_id == row.document_id, Revision.number >= row.edition))
     return StudyDocument(row.document_id, row.slug, row.title, row.revision_id, row.edition,
-                         required)
+                         required, as_utc(since))
 
 
 def require_restudy(tx: Session, actor: Actor, slug: str) -> StudyDocument:

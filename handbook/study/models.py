@@ -69,10 +69,13 @@ class CampaignUnit(Base):
 
 
 class ReadingEvent(Base):
-    """One measurement sent by a reader's device; the client's id makes resending harmless."""
+    """One measurement sent by a reader's device; the client's id makes resending harmless.
+    It covers [starts_at, occurred_at] of the member's time line (see timeline.py); `flag`
+    says why it was credited less than claimed, or refused, for the secretaries' review."""
 
     __tablename__ = "reading_events"
-    __table_args__ = (UniqueConstraint("user_id", "client_event_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "client_event_id"),
+                      Index("ix_reading_events_user_occurred", "user_id", "occurred_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -84,6 +87,8 @@ class ReadingEvent(Base):
     credited: Mapped[int] = mapped_column(Integer)
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    flag: Mapped[str | None] = mapped_column(String(20))
 
 
 class SectionRead(Base):

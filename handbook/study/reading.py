@@ -7,12 +7,22 @@ are new, and only those add seconds to `section_reads` in an upsert that can
 only ever add. `read_at` is set by the same statement the first time the total
 reaches the section's minimum reading time, and never changes after.
 
+Credit is bounded by time that really passed (timeline.py): an event "S seconds
+ending at T" covers [T−S, T], and earns only the part of it no other event of the
+member covers, across sections, documents and batches. It may not end after now
+plus CLOCK_SKEW ("future") nor before the edition's first revision existed, and
+its start is cut to that revision ("before_revision"). Events earning less than
+they claimed keep a flag for the secretaries' review ("overlap" or
+"before_revision"); refused ones are stored too, credited 0, so a resend is a
+duplicate.
+
 Wire format (POST /hoc-tap/tien-do, JSON, X-CSRFToken header):
     {"events": [{"id": "<client uuid>", "document": "<slug>", "anchor": "<section>",
                  "seconds": 1..600, "occurred_at": "<ISO 8601 with offset>"}, ...]}
 answered with the ids accepted (new), duplicates (seen before) and rejected (with
-a reason: document, anchor or future), all of which the client may forget, plus
-the reading progress of each document in the batch. Any other field: 400."""
+a reason: document, anchor, future or before_revision), all of which the client may
+forget, the accepted ones credited less than claimed (capped: id, credited, reason),
+plus the reading progress of each document in the batch. Any other field: 400."""
 
 from __future__ import annotations
 
@@ -26,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from handbook.content.versioning import VersionedCache
 from handbook.errors import Invalid, Problem, UnexpectedField, refuse_unknown
-from handbook.study import documents, progress, sql
+from handbook.study import documents, progress, sql, timeline
 from handbook.study.documents import StudyDocument
 from handbook.study.models import ReadingEvent, SectionRead, utcnow
 from handbook.text import storable
@@ -34,7 +44,8 @@ from handbook.text import storable
 MAX_BATCH = 50
 MIN_SECONDS, MAX_SECONDS = 1, 600
 MAX_CREDIT = 120  # one event never credits more than two minutes
-CLOCK_SKEW = timedelta(minutes=5)
+CLOCK_SKEW = timedelta(minutes=2)  # a phone's clock may run this far ahead of ours
+FUTURE, BEFORE_REVISION, OVERLAP = "future", "before_revision", "overlap"
 EVENT_KEYS = frozenset({"id", "document", "anchor", "seconds", "occurred_at"})
 BATCH_KEYS = frozenset({"events"})
 _EVENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -54,6 +65,7 @@ class BatchResult:
     accepted: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
+    capped: list[dict] = field(default_factory=list)
     documents: list[StudyDocument] = field(default_factory=list)
 
 
@@ -117,14 +129,12 @@ def _parse_time(value) -> datetime | None:
     return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
-def _reason(event: Event, doc: StudyDocument | None, now: datetime) -> str | None:
-    """Why a well-formed event cannot be counted; it is dropped, not retried."""
+def _reason(event: Event, doc: StudyDocument | None) -> str | None:
+    """Why a well-formed event names nothing to read; it is dropped, not retried."""
     if doc is None:
         return "document"
     if event.anchor not in doc.required:
         return "anchor"
-    if event.occurred_at > now + CLOCK_SKEW:
-        return "future"
     return None
 
 
@@ -139,16 +149,20 @@ def record_batch(tx: Session, user_id: int, events: list[Event], now: datetime |
         if event.id in seen:
             continue
         seen.add(event.id)
-        reason = _reason(event, docs.get(event.document), now)
+        reason = _reason(event, docs.get(event.document))
         if reason:
             result.rejected.append({"id": event.id, "reason": reason})
         else:
             valid.append(event)
     result.documents = list({docs[e.document].id: docs[e.document] for e in valid}.values())
-    new_ids = _insert_events(tx, user_id, valid, docs, now)
-    result.accepted = [e.id for e in valid if e.id in new_ids]
-    result.duplicates = [e.id for e in valid if e.id not in new_ids]
-    _credit(tx, user_id, [e for e in valid if e.id in new_ids], docs, now)
+    if not valid:
+        return result
+    timeline.lock_member(tx, user_id)
+    fresh, verdicts = _measure(tx, user_id, valid, docs, now)
+    new_ids = _insert_events(tx, user_id, fresh, docs, verdicts, now)
+    _report(result, valid, new_ids, verdicts)
+    _credit(tx, user_id, [e for e in fresh if e.id in new_ids and verdicts[e.id].credited],
+            docs, verdicts, now)
     return result
 
 
@@ -156,17 +170,65 @@ def credit(seconds: int) -> int:
     return min(seconds, MAX_CREDIT)
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What a new event earns on the member's time line; `flag` says why it earns less
+    than it claimed, and `refused` that it earns nothing for lying outside real time."""
+
+    starts_at: datetime
+    credited: int
+    flag: str | None = None
+    refused: bool = False
+
+
+def _measure(tx: Session, user_id: int, events: list[Event], docs: dict[str, StudyDocument],
+             now: datetime) -> tuple[list[Event], dict[str, Verdict]]:
+    """The events not stored yet, and each one's verdict, earliest first: credit only
+    wall-clock time no other event of the member covers, after the revision existed
+    and not in the future. (An id resent with other times is not seen here, but
+    the insert's ON CONFLICT still stores and credits it only once.)"""
+    spans = [(e.occurred_at - timedelta(seconds=e.seconds), e.occurred_at) for e in events]
+    line, stored = timeline.load(tx, user_id, min(a for a, _ in spans),
+                                 max(b for _, b in spans), timedelta(seconds=MAX_SECONDS))
+    fresh = [e for e in events if e.id not in stored]
+    verdicts = {e.id: _verdict(e, docs[e.document].since, line, now)
+                for e in sorted(fresh, key=lambda e: (e.occurred_at, e.id))}
+    return fresh, verdicts
+
+
+def _verdict(event: Event, since: datetime | None, line: timeline.Timeline,
+             now: datetime) -> Verdict:
+    end = event.occurred_at
+    # A refused event covers no time (starts_at == occurred_at): it blocks no later one.
+    if end > now + CLOCK_SKEW:
+        return Verdict(end, 0, FUTURE, refused=True)
+    if since is not None and end <= since:
+        return Verdict(end, 0, BEFORE_REVISION, refused=True)
+    start = end - timedelta(seconds=event.seconds)
+    if since is not None and start < since:
+        start = since
+    free = int(line.claim(start, end).total_seconds())  # whole seconds, rounded down
+    wanted = credit(event.seconds)
+    if free >= wanted:
+        return Verdict(start, wanted)
+    cut_by_revision = (end - start).total_seconds() < wanted
+    return Verdict(start, free, BEFORE_REVISION if cut_by_revision else OVERLAP)
+
+
 def _insert_events(tx: Session, user_id: int, events: list[Event],
-                   docs: dict[str, StudyDocument], now: datetime) -> set[str]:
+                   docs: dict[str, StudyDocument], verdicts: dict[str, Verdict],
+                   now: datetime) -> set[str]:
     if not events:
         return set()
     rows = [{"user_id": user_id, "client_event_id": e.id, "document_id": docs[e.document].id,
-             "anchor": e.anchor, "seconds": e.seconds, "credited": credit(e.seconds),
-             "occurred_at": e.occurred_at, "received_at": now}
+             "anchor": e.anchor, "seconds": e.seconds, "credited": verdicts[e.id].credited,
+             "occurred_at": e.occurred_at, "received_at": now,
+             "starts_at": verdicts[e.id].starts_at, "flag": verdicts[e.id].flag}
             for e in sorted(events, key=lambda e: e.id)]
     # Sorted by id: concurrent resends of one batch (in any order) take the unique index's
     # locks in one order, so PostgreSQL never deadlocks them. One cached statement for
-    # many rows ("insertmanyvalues"): no per-batch compile.
+    # many rows ("insertmanyvalues"): no per-batch compile. ON CONFLICT stays the last
+    # word on what is new, whatever the check before it saw.
     table = ReadingEvent.__table__
     stmt = (sql.insert(tx, table)
             .on_conflict_do_nothing(index_elements=["user_id", "client_event_id"])
@@ -174,14 +236,29 @@ def _insert_events(tx: Session, user_id: int, events: list[Event],
     return set(tx.scalars(stmt, rows))
 
 
-def _credit(tx: Session, user_id: int, events: list[Event],
-            docs: dict[str, StudyDocument], now: datetime) -> None:
+def _report(result: BatchResult, events: list[Event], new_ids: set[str],
+            verdicts: dict[str, Verdict]) -> None:
+    for e in events:
+        verdict = verdicts.get(e.id) if e.id in new_ids else None
+        if verdict is None:
+            result.duplicates.append(e.id)
+        elif verdict.refused:
+            result.rejected.append({"id": e.id, "reason": verdict.flag})
+        else:
+            result.accepted.append(e.id)
+            if verdict.flag:
+                result.capped.append({"id": e.id, "credited": verdict.credited,
+                                      "reason": verdict.flag})
+
+
+def _credit(tx: Session, user_id: int, events: list[Event], docs: dict[str, StudyDocument],
+            verdicts: dict[str, Verdict], now: datetime) -> None:
     totals: dict[tuple[int, int, str], int] = defaultdict(int)
     required: dict[tuple[int, int, str], int] = {}
     for e in events:
         doc = docs[e.document]
         key = (doc.id, doc.edition, e.anchor)
-        totals[key] += credit(e.seconds)
+        totals[key] += verdicts[e.id].credited
         required[key] = doc.required[e.anchor]
     if not totals:
         return
@@ -209,5 +286,5 @@ def sync(tx: Session, user_id: int, events: list[Event], cache: VersionedCache |
     and rejected, and the reading progress of each document in the batch."""
     result = record_batch(tx, user_id, events, cache=cache)
     return {"accepted": result.accepted, "duplicates": result.duplicates,
-            "rejected": result.rejected,
+            "rejected": result.rejected, "capped": result.capped,
             "documents": progress.reading_summary(tx, user_id, result.documents)}

@@ -85,7 +85,7 @@ def confirm(slug: str):
             flash(problem.reason, "error")
     else:
         flash("Đã ghi nhận: bạn đã học xong văn bản này.", "info")
-    return redirect(url_for("content.document", slug=slug) + "#hoc-tap")
+    return redirect(url_for("content.document", slug=slug) + "#_hoc-tap")
 
 
 @bp.get("/hoc-tap/dot/<int:campaign_id>")

@@ -8,7 +8,7 @@ import html
 import itertools
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from werkzeug.datastructures import MultiDict
@@ -19,8 +19,10 @@ from handbook.db import get_db, session
 from handbook.search import indexer
 from handbook.search.views import POOL
 from handbook.study.campaigns import VIETNAM
+from tests.unit.study.helpers import backdate_library
 
 DWELL = 120  # seconds on each section: more than any test section needs
+_earliest_read: list[datetime] = []  # start of the earliest reading laid on the time line
 _event_ids = itertools.count(1)
 _HEADING_ID = re.compile(r'<h[2-6][^>]* id="([^"]+)"')
 _INPUT = re.compile(r"<input\b([^>]*)>")
@@ -53,13 +55,25 @@ def read(client, slug: str, count: int | None = None) -> dict:
     page reports it; returns the endpoint's progress summary for the document."""
     anchors = sections_on_page(client, slug)
     anchors = anchors if count is None else anchors[:count]
-    now = datetime.now(VIETNAM).isoformat(timespec="seconds")
+    ends = _reading_times(client.application, len(anchors))
     events = [{"id": f"journey-{next(_event_ids):08d}", "document": slug, "anchor": anchor,
-               "seconds": DWELL, "occurred_at": now} for anchor in anchors]
+               "seconds": DWELL, "occurred_at": end.isoformat(timespec="seconds")}
+              for anchor, end in zip(anchors, ends, strict=True)]
     response = client.post("/hoc-tap/tien-do", json={"events": events},
                            headers={"Accept": "application/json"})
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.get_json()["documents"][slug]
+
+
+def _reading_times(app, count: int) -> list[datetime]:
+    """Ends of `count` events of DWELL seconds, one after another and before any laid
+    so far: credit is bounded by real time, and a journey reads in milliseconds. The
+    library is moved a month back, as if published then, to leave that time."""
+    backdate_library(app)
+    end = min([datetime.now(VIETNAM), *_earliest_read])
+    ends = [end - timedelta(seconds=DWELL * i) for i in range(count)][::-1]
+    _earliest_read[:] = [end - timedelta(seconds=DWELL * count)]
+    return ends
 
 
 def confirm(client, slug: str) -> None:
@@ -91,7 +105,7 @@ def form_fields(page: str) -> list[tuple[str, str]]:
     """The (name, value) pairs a browser would send for the editor's form, unchanged:
     inputs (checkboxes only when checked), the selected option of each select (the
     first when none is), textareas. The buttons are left to the caller."""
-    form = page.split('id="bieu-mau-bien-tap"', 1)[1].split("</form>", 1)[0]
+    form = page.split('id="_bieu-mau-bien-tap"', 1)[1].split("</form>", 1)[0]
     fields = []
     for raw in _INPUT.findall(form):
         attrs = _attrs(raw)

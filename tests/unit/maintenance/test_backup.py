@@ -70,7 +70,7 @@ def test_the_copy_is_one_self_contained_file_described_by_its_manifest(library, 
     manifest = json.loads(backup.manifest_path(made.path).read_text(encoding="utf-8"))
     assert manifest == made.manifest
     assert manifest["sha256"] == backup.sha256(made.path)
-    assert manifest["schema_revision"] == "0008_lifecycles"
+    assert manifest["schema_revision"] == "0009_reading_timeline"
     assert manifest["tables"]["documents"] == 3
     assert manifest["content_version"] >= 1
 

@@ -146,7 +146,7 @@ def test_an_older_backup_is_upgraded_to_this_release(library, tmp_path, content_
     assert made.manifest["schema_revision"] == "0006_editor"
     done = restore.restore(library, made.path)
     assert done.upgraded
-    assert revision(live(library)) == "0008_lifecycles"
+    assert revision(live(library)) == "0009_reading_timeline"
 
 
 def test_cli_restore_asks_first_and_changes_nothing_on_no(library, saved):

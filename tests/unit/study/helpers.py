@@ -5,12 +5,16 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import select
+
 from handbook.accounts.audit import Actor
 from handbook.accounts.permissions import Grant, Permissions
 from handbook.accounts.vocabulary import EDITOR
+from handbook.content import versioning
+from handbook.content.models import Revision
 from handbook.content.revisions import save_revision
 from handbook.content.source import parse_source
-from handbook.db import get_db
+from handbook.db import as_utc, get_db
 from handbook.study import campaigns, completion, documents, reading
 from handbook.study.models import Campaign
 
@@ -37,15 +41,43 @@ def make_campaign(app, units, slugs, *, opens_on: date | None = None,
         return campaigns.create(tx, ACTOR, EDITOR_PERMS, form)
 
 
+class ReadingClock:
+    """The end of the last reading helper events laid on the time line. Credit is
+    bounded by time that really passed, and a test reads in milliseconds what a
+    member reads in minutes: events follow one another from now on, each starting
+    where the last ended, and are recorded as if received when the last one ends."""
+
+    last: datetime | None = None
+
+    @classmethod
+    def next(cls, seconds: int) -> datetime:
+        cls.last = max(cls.now(), cls.last or cls.now()) + timedelta(seconds=seconds)
+        return cls.last
+
+    @classmethod
+    def now(cls) -> datetime:
+        real = datetime.now(UTC)
+        return max(real, cls.last) if cls.last else real
+
+
+def backdate_library(app, delta: timedelta = timedelta(days=30)) -> None:
+    """Move every revision's creation back by delta, as if the library had been
+    published that long ago: events may then lie in the past (an offline read)."""
+    with app.app_context(), get_db(app).transaction() as tx:
+        for revision in tx.scalars(select(Revision)):
+            revision.created_at = as_utc(revision.created_at) - delta
+        versioning.bump(tx)  # cached study documents carry the old times
+
+
 def event(slug: str, anchor: str, seconds: int, event_id: str | None = None,
           when: datetime | None = None) -> reading.Event:
     return reading.Event(event_id or f"ev-{next(_ids):08d}", slug, anchor, seconds,
-                         when or datetime.now(UTC))
+                         when or ReadingClock.next(seconds))
 
 
 def record(app, user_id: int, events: list[reading.Event]) -> reading.BatchResult:
     with app.app_context(), get_db(app).transaction() as tx:
-        return reading.record_batch(tx, user_id, events)
+        return reading.record_batch(tx, user_id, events, now=ReadingClock.now())
 
 
 def read_all(app, user_id: int, slug: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,7 +12,7 @@ from handbook.db import get_db
 from handbook.errors import Invalid
 from handbook.study import documents, reading
 from handbook.study.models import ReadingEvent, SectionRead
-from tests.unit.study.helpers import event, record
+from tests.unit.study.helpers import ReadingClock, event, record
 
 SLUG = "quy-dinh-37"
 ANCHOR = "dieu-1-noi-lam-trai-cuong-linh"
@@ -99,7 +99,7 @@ def test_read_at_is_set_when_the_minimum_is_reached_and_never_moves(study, membe
 
 
 def test_unknown_documents_anchors_and_future_events_are_rejected(study, member):
-    later = datetime.now(UTC) + timedelta(hours=1)
+    later = ReadingClock.now() + timedelta(hours=1)
     result = record(study, member.id, [
         event("khong-co", ANCHOR, 5, "missing-doc"), event(SLUG, "khong-co", 5, "missing-anchor"),
         event(SLUG, ANCHOR, 5, "from-future", when=later), event(SLUG, ANCHOR, 5, "good-one-1")])

@@ -22,7 +22,7 @@ from handbook.errors import Invalid
 from handbook.study import completion, documents, progress, reading
 from handbook.study.models import Completion, SectionRead
 from tests import factories
-from tests.unit.study.helpers import event
+from tests.unit.study.helpers import ReadingClock, event
 
 SLUG = "quy-dinh-37"
 _users = itertools.count(1)
@@ -44,7 +44,7 @@ class ReadingMachine(RuleBasedStateMachine):
 
     def _send(self, events: list[reading.Event]) -> None:
         with self.app.app_context(), get_db(self.app).transaction() as tx:
-            result = reading.record_batch(tx, self.user_id, events)
+            result = reading.record_batch(tx, self.user_id, events, now=ReadingClock.now())
         assert not result.rejected
         for e in events:
             if e.id not in self.sent:

@@ -13,6 +13,7 @@ from handbook.study.models import ReadingEvent
 from tests import factories
 from tests.conftest import import_folder
 from tests.postgres import empty_app, requires_postgres
+from tests.unit.study.helpers import backdate_library
 from tests.web.api.conftest import BASE, bearer, token_for
 from tests.web.api.test_study import events
 
@@ -33,6 +34,7 @@ def test_the_api_round_trip_on_postgresql(pg):
     client = pg.test_client()
     auth = bearer(token_for(client, "pg.member"))
     assert client.get(f"{BASE}/me", headers=auth).get_json()["username"] == "pg.member"
+    backdate_library(pg)  # the events were read offline an hour ago
     body = events(120, prefix="pg")
     assert len(client.post(f"{BASE}/study/events", json=body, headers=auth)
                .get_json()["accepted"]) == 120

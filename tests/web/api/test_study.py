@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import func, select
 
 from handbook.db import get_db
+from handbook.study import documents
 from handbook.study.models import ReadingEvent, SectionRead
-from tests.unit.study.helpers import read_all
+from tests.unit.study.helpers import backdate_library, read_all
 from tests.web.api.conftest import BASE
 
 SLUG, ANCHOR = "quy-dinh-37", "dieu-1-noi-lam-trai-cuong-linh"
 
 
 def events(n: int, prefix: str = "offline", **fields) -> dict:
+    """n events of 3 seconds read one after another, the last ending an hour ago."""
+    began = datetime.now(UTC) - timedelta(hours=1, seconds=3 * n)
     return {"events": [dict({"id": f"{prefix}-{i:05d}", "document": SLUG, "anchor": ANCHOR,
-                             "seconds": 3, "occurred_at": "2026-01-01T08:00:00+07:00"}, **fields)
+                             "seconds": 3,
+                             "occurred_at": (began + timedelta(seconds=3 * (i + 1))).isoformat()},
+                            **fields)
                        for i in range(n)]}
 
 
@@ -33,6 +40,7 @@ def test_my_study_lists_campaigns_with_progress(api, member_auth, campaign):
 
 
 def test_a_day_offline_in_one_batch_is_counted_exactly_once(api, library, member_auth, campaign):
+    backdate_library(library)
     body = events(500)
     first = api.post(f"{BASE}/study/events", json=body, headers=member_auth)
     assert first.status_code == 200 and len(first.get_json()["accepted"]) == 500
@@ -82,3 +90,24 @@ def test_events_of_the_wrong_type_are_a_422_not_a_crash(api, member_auth):
     for value in (True, 3, "events", {"id": "x"}, None):
         response = api.post(f"{BASE}/study/events", json={"events": value}, headers=member_auth)
         assert response.status_code == 422, value
+
+
+def test_a_forged_batch_earns_real_time_only_and_completion_stays_refused(
+        api, library, member_auth, campaign):
+    """Issue 18: 600 seconds ten times per section at one instant read nothing more."""
+    backdate_library(library)
+    now = datetime.now(UTC).isoformat()
+    with library.app_context(), get_db(library).transaction() as tx:
+        to_read = sorted(documents.load(tx, SLUG).to_read)
+    forged = {"events": [{"id": f"forged-{n:03d}-{i}", "document": SLUG, "anchor": anchor,
+                          "seconds": 600, "occurred_at": now}
+                         for n, anchor in enumerate(to_read) for i in range(10)]}
+    data = api.post(f"{BASE}/study/events", json=forged, headers=member_auth).get_json()
+    assert len(data["accepted"]) == len(forged["events"])
+    assert len(data["capped"]) == len(forged["events"]) - 1
+    assert {c["reason"] for c in data["capped"]} == {"overlap"}
+    assert data["documents"][SLUG]["percent"] < 100
+    assert stored(library)[1] == 120
+    refused = api.post(f"{BASE}/study/documents/{SLUG}/complete", headers=member_auth)
+    assert refused.status_code == 422
+    assert "chưa đọc đủ thời gian" in refused.get_json()["error"]["details"][0]["reason"]

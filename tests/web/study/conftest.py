@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from tests.unit.study.helpers import make_campaign
@@ -17,8 +19,13 @@ def campaign(library, tree):
 
 
 def batch(*events, **extra) -> dict:
+    """Events read one after another from now on: credit is bounded by real time, so
+    each covers its own seconds after the library was imported (within the clock skew)."""
+    now = datetime.now(UTC)
     body = {"events": [dict({"id": f"web-event-{i:04d}", "document": SLUG, "anchor": ANCHOR,
-                             "seconds": 5, "occurred_at": "2026-01-01T08:00:00+07:00"}, **e)
+                             "seconds": 5,
+                             "occurred_at": (now + timedelta(seconds=10 * (i + 1))).isoformat()},
+                            **e)
                        for i, e in enumerate(events or [{}])]}
     body.update(extra)
     return body

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
 from handbook import create_app, migrate
 from handbook.db import get_db
+from handbook.study import documents
 from handbook.study.models import ReadingEvent, SectionRead
 from tests import factories
 from tests.conftest import FAST_PASSWORD_HASHING, import_folder
+from tests.unit.study.helpers import backdate_library
 from tests.web.study.conftest import SLUG, batch
 
 URL = "/hoc-tap/tien-do"
@@ -33,6 +36,24 @@ def test_a_batch_is_counted_once_and_answers_with_progress(client, library):
     again = client.post(URL, json=batch({}, {"id": "web-event-x", "seconds": 7}))
     assert again.get_json()["duplicates"] == ["web-event-0000", "web-event-x"]
     assert count(library, ReadingEvent) == 2
+
+
+def test_a_forged_batch_is_capped_and_the_confirmation_refused(client, library):
+    """Issue 18: every section "read" 600 seconds ten times over at one instant."""
+    backdate_library(library)
+    with library.app_context(), get_db(library).transaction() as tx:
+        to_read = sorted(documents.load(tx, SLUG).to_read)
+    when = {"occurred_at": datetime.now(UTC).isoformat(), "seconds": 600}
+    forged = batch(*[{"id": f"forged-{n:03d}-{i}", "anchor": anchor, **when}
+                     for n, anchor in enumerate(to_read) for i in range(10)])
+    data = client.post(URL, json=forged, headers=JSON).get_json()
+    assert len(data["capped"]) == len(forged["events"]) - 1
+    assert data["capped"][0] == {"id": data["capped"][0]["id"], "credited": 0,
+                                 "reason": "overlap"}
+    assert data["documents"][SLUG]["percent"] < 100
+    client.post(f"/hoc-tap/van-ban/{SLUG}/hoc-xong")
+    page = client.get(f"/van-ban/{SLUG}").get_data(as_text=True)
+    assert "Bạn đã học xong văn bản này" not in page
 
 
 @pytest.mark.parametrize("body", [
