@@ -50,6 +50,7 @@ bench: $(STAMP)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/python -m benchmarks.http_bench
 	$(BIN)/python benchmarks/search_bench.py
+	$(BIN)/python -m benchmarks.search_flood_bench
 	$(BIN)/python -m benchmarks.accounts_bench --logins
 	$(BIN)/python -m benchmarks.study_bench
 	$(BIN)/python -m benchmarks.reports_bench

@@ -122,9 +122,19 @@ def _respond(status: int, title: str, message: str, details: list | None = None,
         if status == 401:
             return jsonify(body), status, {"WWW-Authenticate": 'Bearer realm="handbook"'}
         return jsonify(body), status
+    if status == 429:
+        # A flood is answered with this page hundreds of times a second: the bare page,
+        # without the menu and the signed-in user's context, costs the workers least.
+        return _bare_page(title, message), status
     return render_template("errors/error.html", status=status, title=title, message=message,
                            details=details, hint=_HINTS.get(status) if hint is None else hint,
                            back=back), status
+
+
+def _bare_page(title: str, message: str) -> str:
+    """errors/fault.html, rendered without context processors."""
+    return current_app.jinja_env.get_template("errors/fault.html").render(
+        title=title, message=message)
 
 
 def _handle_domain(error: HandbookError):
@@ -188,8 +198,7 @@ def _handle_unexpected(error: Exception):
         return _respond(500, title, message)
     # Rendered without context processors: the database (and with it the signed-in
     # user) may be what failed, and the fault page must not fail again.
-    page = current_app.jinja_env.get_template("errors/fault.html")
-    return page.render(title=title, message=message), 500
+    return _bare_page(title, message), 500
 
 
 def register_error_handlers(app: Flask) -> None:

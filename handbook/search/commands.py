@@ -37,6 +37,8 @@ def check_index() -> None:
     if report.generation is None:
         click.echo("Chưa có chỉ mục tìm kiếm: chạy `flask handbook reindex`.")
         raise click.exceptions.Exit(1)
+    if report.unreadable:
+        click.echo(f"Chỉ mục {report.generation} bị hỏng, không đọc được ({report.unreadable}).")
     if not report.version_ok:
         click.echo("Chỉ mục được dựng bằng phiên bản bộ phân tích khác: cần dựng lại.")
     for label, slugs in (("Thiếu trong chỉ mục", report.missing),

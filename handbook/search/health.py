@@ -18,7 +18,7 @@ from handbook.search.service import SearchRequest
 def check(session: Session, root: Path) -> indexer.IndexReport:
     """indexer.check, plus the reader's queries run on a fresh searcher."""
     report = indexer.check(session, root)
-    if report.generation is not None:
+    if report.generation is not None and not report.unreadable:
         report.failures = probe(root, _sample(session))
     return report
 

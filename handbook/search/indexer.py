@@ -140,7 +140,15 @@ def published_states(session: Session) -> dict[str, tuple[int, str]]:
 def indexed_states(generation: Path) -> dict[str, set[tuple[int, str]]]:
     """slug → the (revision id, status) pairs its entries in `generation` hold."""
     indexed: dict[str, set[tuple[int, str]]] = {}
-    with whoosh_index.open_dir(str(generation)).searcher() as searcher:
+    if storage.is_damaged(generation):  # a reader failed on it; its lists prove nothing
+        raise OSError(f"marked unreadable: {(generation / storage.DAMAGED).read_text().strip()}")
+    ix = storage.open_index(generation)
+    try:
+        searcher = ix.searcher()
+    except BaseException:
+        storage.release(ix)
+        raise
+    with searcher:
         for stored in searcher.all_stored_fields():
             indexed.setdefault(stored["slug"], set()).add((stored["revision"], stored["status"]))
     return indexed
@@ -154,11 +162,12 @@ class IndexReport:
     stale: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # queries the index could not answer
+    unreadable: str = ""  # why the live generation's files could not be read, if so
 
     @property
     def ok(self) -> bool:
         return self.generation is not None and self.version_ok and not (
-            self.missing or self.stale or self.unexpected or self.failures)
+            self.missing or self.stale or self.unexpected or self.failures or self.unreadable)
 
 
 def check(session: Session, root: Path) -> IndexReport:
@@ -167,8 +176,13 @@ def check(session: Session, root: Path) -> IndexReport:
     if generation is None or not generation.is_dir():
         return IndexReport(None, False, missing=sorted(published_states(session)))
     report = IndexReport(generation.name, storage.is_current_version(generation))
+    try:
+        indexed = indexed_states(generation)
+    except storage.UNREADABLE as exc:  # reported, so that reindex --if-needed rebuilds it
+        report.unreadable = storage.describe(exc)
+        return report
     report.missing, report.stale, report.unexpected = differences(
-        indexed_states(generation), published_states(session))
+        indexed, published_states(session))
     return report
 
 

@@ -3,7 +3,9 @@
 A searcher is reused across requests and checked at most every REFRESH_SECONDS:
 when the pointer names another generation or the generation got new commits, a
 fresh searcher replaces it. Any failure while opening discards the old state and
-reopens (never keep using a searcher after a failed refresh)."""
+reopens (never keep using a searcher after a failed refresh). A generation that stays
+unreadable is answered with IndexUnreadable (503) and marked damaged, so the replica
+follower rebuilds it."""
 
 from __future__ import annotations
 
@@ -44,13 +46,22 @@ class IndexView:
 
 
 def open_view(root: Path) -> IndexView:
+    """Raises SearchUnavailable (no index) or IndexUnreadable (damaged files)."""
     generation, ix = storage.open_current(root)
     meta = storage.read_meta(generation)
     if not storage.is_current_version(generation):
         log.warning("search index %s was built by analyzer %s; run `flask handbook reindex`",
                     generation.name, meta.get("analyzer"))
-    searcher = ix.searcher()
-    return IndexView(searcher, Ranker(searcher), generation, meta, time.monotonic())
+    try:
+        searcher = ix.searcher()
+    except storage.UNREADABLE as exc:
+        storage.release(ix)
+        raise storage.IndexUnreadable(storage.describe(exc), generation) from None
+    try:
+        return IndexView(searcher, Ranker(searcher), generation, meta, time.monotonic())
+    except storage.UNREADABLE as exc:
+        searcher.close()
+        raise storage.IndexUnreadable(storage.describe(exc), generation) from None
 
 
 class SearcherPool:
@@ -80,20 +91,35 @@ class SearcherPool:
 
     def run(self, work: Callable[[IndexView], T]) -> T:
         """Call `work` with an up-to-date view; retried once on a fresh view when the
-        index files vanished mid-query (a generation pruned or swapped)."""
+        index files vanished or failed to read mid-query (a generation pruned or
+        swapped). Raises IndexUnreadable when the retry fails too."""
         for attempt in (1, 2):
             previous = getattr(self._local, "view", None)
             self._local.view = None  # a failed reopen must not leave a closed view behind
-            view = self._fresh(previous)
+            try:
+                view = self._fresh(previous)
+            except storage.IndexUnreadable as exc:
+                if attempt == 2:
+                    self._damaged(exc.reason, exc.generation)
+                    raise
+                continue
             self._local.view = view
             try:
                 return work(view)
-            except (OSError, EOFError):
+            except storage.UNREADABLE as exc:
                 self._local.view = None
                 view.close()
                 if attempt == 2:
-                    raise storage.SearchUnavailable() from None
+                    self._damaged(storage.describe(exc), view.generation)
+                    raise storage.IndexUnreadable(storage.describe(exc), view.generation) from None
         raise storage.SearchUnavailable()
+
+    @staticmethod
+    def _damaged(reason: str, generation: Path | None) -> None:
+        log.warning("search index %s is unreadable (%s); answering 503 until it is rebuilt",
+                    generation, reason)
+        if generation is not None:
+            storage.mark_damaged(generation, reason)
 
     def close(self) -> None:
         view = getattr(self._local, "view", None)

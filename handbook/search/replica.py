@@ -12,13 +12,11 @@ there is no usable index. Searchers see the change within readers.REFRESH_SECOND
 from __future__ import annotations
 
 import logging
-import pickle
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
-from whoosh import index as whoosh_index
 
 from handbook.content import versioning
 from handbook.db import Database, get_db
@@ -44,9 +42,10 @@ class SyncResult:
 
 
 def recorded_stamp(root: Path) -> str | None:
-    """The content stamp the live generation is known to reflect, if any."""
+    """The content stamp the live generation is known to reflect, if any (none once a
+    reader marked it damaged: the next round rebuilds it)."""
     generation = storage.current_dir(root)
-    if generation is None:
+    if generation is None or storage.is_damaged(generation):
         return None
     stamp = storage.read_meta(generation).get("content_version")
     return stamp if isinstance(stamp, str) else None
@@ -91,7 +90,7 @@ def _differing(session: Session, generation: Path | None) -> list[str] | None:
         return None
     try:
         indexed = indexer.indexed_states(generation)
-    except (OSError, EOFError, pickle.UnpicklingError, whoosh_index.IndexError):
+    except storage.UNREADABLE:
         log.warning("search index %s is unreadable; rebuilding it", generation.name, exc_info=True)
         return None
     missing, stale, unexpected = indexer.differences(indexed, indexer.published_states(session))

@@ -15,6 +15,20 @@ REFERENCE_BONUS = 50.0  # a named document outranks any amount of word matching
 LEAD_BONUS = 0.5        # a bare document reference opens at the top of the document
 FACETS = ("doc_type", "issuer", "year", "status")
 MAX_PER_PAGE = 50
+# Past this, a search answers with what it has ranked, without (or with no more work
+# on) a spelling suggestion, the one step whose cost grows with every word typed.
+# Normal queries take 5–30 ms on the library.
+BUDGET_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A per-request time limit (monotonic clock)."""
+
+    deadline: float
+
+    def spent(self) -> bool:
+        return time.perf_counter() >= self.deadline
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,7 @@ class SearchResults:
     suggestion: str | None = None
     target: Hit | None = None  # the one place a bare reference names
     took_ms: float = 0.0
+    cut_short: bool = False  # the time budget ran out: optional work was skipped
 
     @property
     def pages(self) -> int:
@@ -59,21 +74,24 @@ class SearchResults:
 
 
 def search(pool: SearcherPool, request: SearchRequest, *, facets: bool = True,
-           snippets: bool = True) -> SearchResults:
-    """Rank every published section for the request; raises SearchUnavailable."""
+           snippets: bool = True, budget: float = BUDGET_SECONDS) -> SearchResults:
+    """Rank every published section for the request; raises SearchUnavailable. Once
+    `budget` seconds have passed, the answer goes out without a spelling suggestion."""
     started = time.perf_counter()
+    limit = Budget(started + budget)
     query = parse(request.q)
     per_page = min(max(1, request.per_page), MAX_PER_PAGE)
     page = max(1, request.page)
     if query.empty:
         return SearchResults(query, [], 0, page, per_page)
-    results = pool.run(lambda view: _run(view, query, request, page, per_page, facets, snippets))
+    results = pool.run(lambda view: _run(view, query, request, page, per_page, facets,
+                                         snippets, limit))
     results.took_ms = (time.perf_counter() - started) * 1000
     return results
 
 
 def _run(view: IndexView, query: ParsedQuery, request: SearchRequest, page: int,
-         per_page: int, with_facets: bool, snippets: bool) -> SearchResults:
+         per_page: int, with_facets: bool, snippets: bool, limit: Budget) -> SearchResults:
     scores = view.ranker.scores(weighted_terms(query))
     target_slug = _apply_references(view, query, scores)
     allowed = _phrase_filter(view, query)
@@ -90,7 +108,9 @@ def _run(view: IndexView, query: ParsedQuery, request: SearchRequest, page: int,
         top = _hit(view, ranked[0][0], ranked[0][1], terms, False)
         # "điều 5 quy định 85" opens that article; a bare number opens the document.
         results.target = top if query.articles else replace(top, anchor="")
-    results.suggestion = spelling.did_you_mean(view, query)
+    if not limit.spent():
+        results.suggestion = spelling.did_you_mean(view, query, limit.spent)
+    results.cut_short = limit.spent()
     return results
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from whoosh.query import Term
 
 from handbook.search.analysis import fold_syllable
@@ -10,6 +12,10 @@ from handbook.search.readers import IndexView
 
 MAX_DISTANCE = 2
 MIN_LENGTH = 3  # shorter syllables have too many neighbours to guess from
+# A Vietnamese syllable has at most 7 letters ("nghiêng"); 8 leaves room for one typed
+# twice. Longer words are not guessed at: Whoosh's suggest() grows with the word's
+# length (one 500-letter word took 1.2 s on the library). Numbers are never corrected.
+MAX_LENGTH = 8
 
 
 def _live(view: IndexView, field: str, text: str) -> bool:
@@ -33,7 +39,7 @@ def _accented(view: IndexView, folded: str) -> str:
 
 def _correct(view: IndexView, word: str) -> str | None:
     folded = fold_syllable(word.lower())
-    if len(folded) < MIN_LENGTH or any(ch.isdigit() for ch in folded):
+    if not MIN_LENGTH <= len(folded) <= MAX_LENGTH or any(ch.isdigit() for ch in folded):
         return None
     if ("all", folded) in view.searcher.reader():
         return None  # known word (a lexicon look-up; no posting scan for long questions)
@@ -62,11 +68,15 @@ def osa_distance(a: str, b: str) -> int:
     return rows[-1][-1]
 
 
-def did_you_mean(view: IndexView, query: ParsedQuery) -> str | None:
-    """The query with each unknown word corrected, or None when nothing changes."""
+def did_you_mean(view: IndexView, query: ParsedQuery,
+                 out_of_time: Callable[[], bool] = lambda: False) -> str | None:
+    """The query with each unknown word corrected, or None when nothing changes or when
+    out_of_time() turns true before every word was looked at (no half-corrected query)."""
     changed = False
     words = []
     for word in query.words:
+        if out_of_time():
+            return None
         better = _correct(view, word)
         changed = changed or better is not None
         words.append(better or word)

@@ -11,13 +11,17 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import pickle
 import shutil
+import struct
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from handbook.errors import HandbookError
 from handbook.fsutil import atomic_write_text
@@ -26,6 +30,7 @@ from handbook.search.analysis import ANALYZER_VERSION
 POINTER = "current"
 LOCK = "write.lock"
 META = "meta.json"
+DAMAGED = "DAMAGED"  # written into a generation a reader found unreadable
 # A reader that opened an older generation may still lazily open its files;
 # keep superseded generations this long before deleting them.
 GRACE_SECONDS = 120
@@ -35,6 +40,24 @@ class SearchUnavailable(HandbookError):
     status = 503
     code = "search_unavailable"
     title = "Chức năng tìm kiếm tạm thời chưa sẵn sàng"
+
+
+class IndexUnreadable(SearchUnavailable):
+    """The live generation exists but cannot be read (damaged files): a rebuild heals it."""
+
+    def __init__(self, reason: str = "", generation: Path | None = None) -> None:
+        super().__init__("Chỉ mục tìm kiếm bị hỏng và đang chờ được dựng lại (quản trị viên: "
+                         "`flask handbook reindex --if-needed`). Vui lòng thử lại sau ít phút.")
+        self.reason = reason  # what Whoosh said, for logs and check-index; not shown
+        self.generation = generation
+
+
+# What Whoosh 2.7.4 raises on a damaged generation (measured): a truncated segment gives
+# EOFError or struct.error, a garbage TOC whoosh's IndexError, a truncated TOC an
+# UnpicklingError, a deleted file FileNotFoundError; bad bytes may also fail to decode
+# or inflate (ValueError, zlib.error).
+UNREADABLE = (OSError, EOFError, ValueError, struct.error, pickle.UnpicklingError, zlib.error,
+              whoosh_index.IndexError)
 
 
 class IndexBusy(HandbookError):
@@ -130,16 +153,76 @@ def writer_lock(root: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def mark_damaged(generation: Path, reason: str) -> None:
+    """Tell the replica follower (any process of this node) that `generation` needs a
+    rebuild; a missing directory has nothing to mark."""
+    if is_damaged(generation):  # every failing search would fsync it again
+        return
+    try:
+        atomic_write_text(generation / DAMAGED, reason[:300] + "\n")
+    except OSError:
+        pass
+
+
+def describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def is_damaged(generation: Path) -> bool:
+    return (generation / DAMAGED).exists()
+
+
+class _Files(FileStorage):
+    """A FileStorage that can close what it opened: Whoosh leaves a damaged file open
+    when reading it fails."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, readonly=True)
+        self.opened: list = []
+
+    def open_file(self, name, **kwargs):
+        handle = super().open_file(name, **kwargs)
+        self.opened.append(handle)
+        return handle
+
+    def close_opened(self) -> None:
+        for handle in self.opened:
+            if not handle.is_closed:
+                handle.close()
+        self.opened.clear()
+
+
+def open_index(generation: Path) -> whoosh_index.FileIndex:
+    """whoosh.index.open_dir, leaving no file open when it fails."""
+    files = _Files(str(generation))
+    try:
+        return whoosh_index.FileIndex(files, indexname=whoosh_index._DEF_INDEX_NAME)
+    except BaseException:
+        files.close_opened()
+        raise
+
+
+def release(ix: whoosh_index.FileIndex) -> None:
+    """Close the files a failed ix.searcher() left open."""
+    if isinstance(ix.storage, _Files):
+        ix.storage.close_opened()
+
+
 def open_current(root: Path, attempts: int = 5):
-    """Open the live generation; retries while a swap or commit is in flight."""
+    """Open the live generation; retries while a swap or commit is in flight. Raises
+    SearchUnavailable when there is none, IndexUnreadable when it stays unreadable."""
     for attempt in range(attempts):
         generation = current_dir(root)
         if generation is None:
             raise SearchUnavailable("Chưa có chỉ mục tìm kiếm: chạy `flask handbook reindex`.")
         try:
-            return generation, whoosh_index.open_dir(str(generation))
-        except (FileNotFoundError, OSError, whoosh_index.EmptyIndexError):
-            if attempt == attempts - 1:
-                raise SearchUnavailable() from None
-            time.sleep(0.02 * (attempt + 1))
+            return generation, open_index(generation)
+        except whoosh_index.EmptyIndexError:
+            failure: SearchUnavailable = SearchUnavailable()
+        except UNREADABLE as exc:
+            failure = (IndexUnreadable(describe(exc), generation) if generation.is_dir()
+                       else SearchUnavailable())
+        if attempt == attempts - 1:
+            raise failure
+        time.sleep(0.02 * (attempt + 1))
     raise SearchUnavailable()

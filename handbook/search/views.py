@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 
 from handbook.accounts.access import member_required
 from handbook.api import wants_json
-from handbook.search import completion, service
+from handbook.search import completion, service, throttling
 from handbook.search.presenters import (
     FACET_LABELS,
     FACET_PARAMS,
@@ -27,6 +27,7 @@ POOL = "handbook.search"
 def _create_pool(state) -> None:
     # One pool per app (and so per gunicorn worker); it follows index swaps itself.
     state.app.extensions[POOL] = SearcherPool(Path(state.app.config["SEARCH_INDEX_DIR"]))
+    throttling.init_app(state.app)  # the page, its JSON twin and the API's search
 
 
 def pool() -> SearcherPool:
