@@ -36,15 +36,18 @@ def _get(client, url: str, headers: dict, q: str = "đảng viên"):
     return client.get(url, query_string={"q": q}, headers=headers)
 
 
+def signed_in(library, member, url: str):
+    """A client of the member and the headers `url` needs: a token for the API."""
+    client = library.test_client()
+    if url.startswith(BASE):
+        return client, bearer(token_for(client, member.username))
+    return login(client, member.username), {}
+
+
 @pytest.mark.parametrize("url", ENDPOINTS)
 def test_an_account_over_its_costly_searches_is_refused_with_429(
         index_root, library, member, every_search_costly, url):
-    client = library.test_client()
-    if url.startswith(BASE):
-        headers = bearer(token_for(client, member.username))
-    else:
-        login(client, member.username)
-        headers = {}
+    client, headers = signed_in(library, member, url)
     assert [_get(client, url, headers).status_code for _ in range(2)] == [200, 200]
     refused = _get(client, url, headers)
     assert refused.status_code == 429
@@ -86,12 +89,7 @@ def test_a_long_hostile_query_answers_without_a_suggestion(index_root, client):
 def test_a_damaged_index_is_503_with_a_message(index_root, library, member, url):
     seg = next(storage.current_dir(index_root).glob("*.seg"))
     os.truncate(seg, seg.stat().st_size // 2)
-    client = library.test_client()
-    if url.startswith(BASE):
-        headers = bearer(token_for(client, member.username))
-    else:
-        login(client, member.username)
-        headers = {}
+    client, headers = signed_in(library, member, url)
     response = _get(client, url, headers)
     assert response.status_code == 503
     if url == "/tim-kiem":
