@@ -14,26 +14,22 @@ from typing import Any
 
 
 class Periodic:
-    """Calls round() every `interval` seconds; a round that says more is pending runs
-    again at once. A failing round is logged once per outage and never ends the thread."""
+    """Calls `work` every `interval` seconds; a round whose result `pending` says leaves
+    more to do runs again at once. A failing round is logged once per outage and never
+    ends the thread."""
 
     name = "periodic"
 
-    def __init__(self, interval: float) -> None:
+    def __init__(self, interval: float, work: Callable[[], Any],
+                 pending: Callable[[Any], bool] = lambda _result: False) -> None:
         self.interval = interval
+        self.work, self.pending = work, pending
         self._guard = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
         self._stopped = False
         self._failing = False
-
-    def round(self) -> Any:
-        raise NotImplementedError
-
-    def pending(self, result: Any) -> bool:
-        """Whether `result` leaves work to do right away."""
-        return False
 
     def ensure_running(self) -> None:
         """Start the thread in this process unless it runs already or was stopped."""
@@ -61,7 +57,7 @@ class Periodic:
     def step(self) -> Any:
         """One round; returns its result, or None when it failed (logged, not raised)."""
         try:
-            result = self.round()
+            result = self.work()
         # The boundary of a background thread: a database or disk outage must not end
         # it, or this node would silently stop doing its share of the work.
         except Exception:

@@ -21,11 +21,11 @@ class Scheduler(Periodic):
     name = "publish-scheduler"
 
     def __init__(self, db: Database, index_root: Path, interval: float) -> None:
-        super().__init__(interval)
+        super().__init__(interval, self._round)
         self.db = db
         self.index_root = Path(index_root)
 
-    def round(self) -> tuple[list[str], list[str]]:
+    def _round(self) -> tuple[list[str], list[str]]:
         done, failed = publishing.publish_due(self.db, self.index_root)
         for slug in done:
             log.info("published %s as scheduled", slug)

@@ -103,18 +103,19 @@ class Follower(Periodic):
     name = "search-replica"
 
     def __init__(self, db: Database, root: Path, interval: float) -> None:
-        super().__init__(interval)
+        super().__init__(interval, self._round, self._pending)
         self.db = db
         self.root = Path(root)
 
-    def round(self) -> SyncResult:
+    def _round(self) -> SyncResult:
         result = sync(self.db, self.root)
         if result.action == REBUILT or result.slugs:
             log.info("search replica %s: %s %s in %.2f s (content %s)", self.root, result.action,
                      ", ".join(result.slugs) or "all", result.seconds, result.stamp)
         return result
 
-    def pending(self, result: SyncResult) -> bool:
+    @staticmethod
+    def _pending(result: SyncResult) -> bool:
         return bool(result.pending)  # the rest of a large change, as soon as the lock is free
 
 
