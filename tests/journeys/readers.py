@@ -207,6 +207,13 @@ def export_xlsx(client, unit_id: int, campaign_id: int) -> tuple[dict, dict]:
     return members, summary
 
 
+def exports(client, unit_id: int, campaign_id: int) -> tuple[dict, dict]:
+    """(members, summary) of the XLSX, once checked that the CSV lists the same members."""
+    members, summary = export_xlsx(client, unit_id, campaign_id)
+    assert export_csv(client, unit_id, campaign_id) == members, "CSV and XLSX disagree"
+    return members, summary
+
+
 # Search: /tim-kiem.json as the search page's script asks it.
 
 def search(client, q: str) -> list[tuple[str, str]]:
