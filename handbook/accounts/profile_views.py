@@ -76,15 +76,15 @@ def second_factor():
     if request.method == "GET" or request.form.get("buoc") != "xac-nhan":
         return _enrolment_page(next_url, start=request.method == "POST")
     key, address = f"uid:{current_user.id}", web.client_address()
-    if not throttle.allowed(throttle.SECOND_FACTOR, key, address):
+    if not throttle.reserve(throttle.SECOND_FACTOR, key, address):
         return render_template("accounts/second_factor.html", next=next_url, error=auth.TOO_MANY), 429
     with get_db().transaction() as tx:
         ok = mfa.confirm_enrolment(tx, current_user.id, request.form.get("ma", ""), web.actor())
         user = tx.get(User, current_user.id)
-    if not ok:
-        throttle.failed(throttle.SECOND_FACTOR, key, address)
+    if not ok:  # the reserved try stays counted
         return render_template("accounts/second_factor.html", next=next_url,
                                error="Mã không đúng. Hãy tạo mã bí mật mới và thử lại."), 422
+    throttle.release(throttle.SECOND_FACTOR, key, address)
     web.start_session(user, cookie_session.permanent)
     flash("Đã bật xác thực hai bước.", "info")
     return redirect(next_url)

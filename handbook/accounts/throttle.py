@@ -98,8 +98,8 @@ def _give_back(item: RateLimitItem, scope: str, key: str) -> None:
 
 def allowed(rule: Rule, account: str, address: str) -> bool:
     """False once the account or the address has used up its failures. Not atomic with
-    failed(): only for tries that guess no secret, such as confirming one's own new
-    second factor; logins and codes use reserve()."""
+    failed(): only for counting that guards no secret (the search budget); every check
+    of a password or a code uses reserve()."""
     return all(_limiter().test(item, scope, key)
                for item, scope, key in _checks(rule, account, address))
 

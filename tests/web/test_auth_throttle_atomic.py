@@ -141,3 +141,18 @@ def test_concurrent_wrong_activation_codes_check_no_more_than_the_limit(
             "mat_khau_moi": "Mật khẩu rất riêng 77", "nhap_lai": "Mật khẩu rất riêng 77"}
     statuses = concurrently(library, lambda client: client.post("/kich-hoat", data=form))
     assert checks.calls == 5 and statuses == {422: 5, 429: 27}
+
+
+def test_concurrent_wrong_codes_confirming_a_new_second_factor_check_no_more_than_the_limit(
+        library, member, store, monkeypatch):
+    checks = count_totp(monkeypatch)
+    page = "/tai-khoan/xac-thuc-hai-buoc"
+
+    def start_enrolment(client) -> None:
+        web_login(member.username, factories.PASSWORD)(client)
+        client.post(page, data={"buoc": "bat-dau"})
+
+    statuses = concurrently(
+        library, lambda client: client.post(page, data={"buoc": "xac-nhan", "ma": "123456"}),
+        prepare=start_enrolment)
+    assert checks.calls == 5 and statuses == {422: 5, 429: 27}
