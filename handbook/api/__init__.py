@@ -17,11 +17,14 @@ def is_api_request() -> bool:
 
 
 def wants_json() -> bool:
-    """The answer, errors included, is JSON for the API, for `.json` addresses and for
-    clients that prefer it; a page otherwise."""
+    """The answer, errors included, is JSON for the API, for `.json` addresses, for
+    clients that prefer it, and for a JSON body unless the client asks for a page; a
+    page otherwise."""
     if is_api_request() or request.path.endswith(".json"):
         return True
-    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+    # With no Accept, or */*, the first offer wins: a JSON body tips it.
+    offers = ["application/json", "text/html"] if request.is_json else ["text/html", "application/json"]
+    return request.accept_mimetypes.best_match(offers, default=offers[0]) == "application/json"
 
 
 def init_app(app: Flask) -> Blueprint:

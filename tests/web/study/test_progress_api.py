@@ -117,8 +117,27 @@ def test_the_beacon_needs_the_csrf_header(csrf_app):
                                     "csrf_token": token})
     page = client.get(f"/van-ban/{SLUG}").get_data(as_text=True)
     page_token = re.search(r'data-csrf="([^"]+)"', page).group(1)
-    assert client.post(URL, json=batch()).status_code == 400
+    missing = client.post(URL, json=batch())
+    assert missing.status_code == 400 and missing.get_json()["error"]["code"] == "csrf_invalid"
     assert client.post(URL, json=batch(), headers={"X-CSRFToken": "sai"}).status_code == 400
     ok = client.post(URL, json=batch(), headers={"X-CSRFToken": page_token})
     assert ok.status_code == 200 and ok.get_json()["accepted"] == ["web-event-0000"]
     assert count(csrf_app, ReadingEvent) == 1
+
+
+@pytest.mark.parametrize("accept", [None, "*/*"])
+def test_a_json_body_is_answered_in_json_when_nothing_else_is_asked(client, anon_client, accept):
+    """Issue 18: a program posting JSON (curl, a script) got error pages in HTML."""
+    headers = {"Accept": accept} if accept else {}
+    invalid = client.post(URL, json=batch({"seconds": 0}), headers=headers)
+    assert invalid.status_code == 422 and invalid.is_json
+    assert invalid.get_json()["error"]["details"][0]["field"].startswith("events")
+    refused = client.post(f"{URL}?user_id=1", json=batch(), headers=headers)
+    assert refused.status_code == 400 and refused.is_json
+    signed_out = anon_client.post(URL, json=batch(), headers=headers)
+    assert signed_out.status_code == 401 and signed_out.is_json
+
+
+def test_a_json_body_from_a_client_asking_for_a_page_gets_a_page(client):
+    response = client.post(URL, json=batch({"seconds": 0}), headers={"Accept": "text/html"})
+    assert response.status_code == 422 and response.mimetype == "text/html"
