@@ -194,8 +194,8 @@ def history(session: Session, unit_id: int) -> list[UnitEvent]:
 def search(session: Session, text: str = "", limit: int = 50) -> list[Unit]:
     query = select(Unit).where(Unit.active.is_(True))
     if text := clean_name(text):
-        pattern = f"%{text}%"
-        query = query.where(Unit.name.ilike(pattern) | Unit.code.ilike(pattern))
+        query = query.where(Unit.name.icontains(text, autoescape=True)
+                            | Unit.code.icontains(text, autoescape=True))
     return list(session.scalars(query.order_by(Unit.path).limit(limit)))
 
 

@@ -145,9 +145,8 @@ def search(session: Session, text: str = "", page: int = 1, per_page: int = 50
            ) -> tuple[list[User], int]:
     query = select(User)
     if text := collapse_spaces(nfc(text or "")):
-        pattern = f"%{text}%"
-        query = query.where(or_(User.full_name.ilike(pattern), User.username.ilike(pattern),
-                                User.member_code.ilike(pattern)))
+        query = query.where(or_(*(column.icontains(text, autoescape=True) for column in
+                                  (User.full_name, User.username, User.member_code))))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(User.username)
                            .offset((page - 1) * per_page).limit(per_page)).all()

@@ -31,8 +31,8 @@ def list_documents(session: Session, query: ListQuery) -> list[Document]:
     if query.state in FILTERS:
         stmt = stmt.where(FILTERS[query.state][1])
     if query.text:
-        like = f"%{query.text}%"
-        stmt = stmt.where(or_(Document.number.ilike(like), Document.title.ilike(like)))
+        stmt = stmt.where(or_(Document.number.icontains(query.text, autoescape=True),
+                              Document.title.icontains(query.text, autoescape=True)))
     return list(session.scalars(stmt.order_by(Document.updated_at.desc(), Document.id.desc())
                                 .limit(query.limit)))
 
