@@ -21,12 +21,15 @@ from sqlalchemy.orm import Session
 from handbook.content import versioning
 from handbook.db import Database, get_db
 from handbook.periodic import Periodic, start_in
-from handbook.search import indexer, storage
+from handbook.search import health, indexer, storage
 
 # Documents rewritten per hold of the writer lock: about 0.1 s each, so an editor's
 # publish on this node (which waits up to indexer.WRITE_TIMEOUT) is never starved.
 BATCH = 25
 FOLLOWER = "handbook.search.follower"
+# How often a node that is in step runs the readers' queries on its own index: damage
+# that no search met yet is found and rebuilt without waiting for a member to hit it.
+PROBE_SECONDS = 60.0
 
 CURRENT, BUSY, UPDATED, REBUILT = "current", "busy", "updated", "rebuilt"
 log = logging.getLogger(__name__)
@@ -102,17 +105,29 @@ class Follower(Periodic):
 
     name = "search-replica"
 
-    def __init__(self, db: Database, root: Path, interval: float) -> None:
+    def __init__(self, db: Database, root: Path, interval: float,
+                 probe_seconds: float = PROBE_SECONDS) -> None:
         super().__init__(interval, self._round, self._pending)
         self.db = db
         self.root = Path(root)
+        self.probe_seconds = probe_seconds
+        self._probed_at = time.monotonic()
 
     def _round(self) -> SyncResult:
         result = sync(self.db, self.root)
         if result.action == REBUILT or result.slugs:
             log.info("search replica %s: %s %s in %.2f s (content %s)", self.root, result.action,
                      ", ".join(result.slugs) or "all", result.seconds, result.stamp)
+        if result.action == CURRENT and time.monotonic() - self._probed_at >= self.probe_seconds:
+            self._probe()
         return result
+
+    def _probe(self) -> None:
+        """Search this node's index as readers do; an unreadable one is marked damaged
+        by the readers' pool, so the next round rebuilds it."""
+        self._probed_at = time.monotonic()
+        if failures := health.probe(self.root, None):
+            log.warning("search replica %s failed its probe: %s", self.root, "; ".join(failures))
 
     @staticmethod
     def _pending(result: SyncResult) -> bool:

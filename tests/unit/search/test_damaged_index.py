@@ -92,3 +92,22 @@ def test_the_follower_rebuilds_a_generation_a_reader_found_damaged(indexed, inde
         storage.mark_damaged(generation, "EOFError: Ran out of input")
         assert replica.sync(db, index_root).action == replica.REBUILT
         assert replica.sync(db, index_root).action == replica.CURRENT
+
+
+def test_the_follower_finds_damage_no_member_has_searched_yet(damaged, indexed, index_root):
+    """A node nobody searched since its index broke: the follower's own probe finds it,
+    and the next round rebuilds it, before the first member meets a 503."""
+    with indexed.app_context():
+        follower = replica.Follower(get_db(indexed), index_root, interval=60, probe_seconds=0)
+        assert follower.step().action == replica.CURRENT and storage.is_damaged(damaged)
+        assert follower.step().action == replica.REBUILT
+        assert follower.step().action == replica.CURRENT
+    assert storage.current_dir(index_root) != damaged and _search(index_root).total > 0
+
+
+def test_a_sound_index_passes_the_probe_untouched(indexed, index_root):
+    with indexed.app_context():
+        follower = replica.Follower(get_db(indexed), index_root, interval=60, probe_seconds=0)
+        generation = storage.current_dir(index_root)
+        assert [follower.step().action for _ in range(3)] == [replica.CURRENT] * 3
+    assert storage.current_dir(index_root) == generation and not storage.is_damaged(generation)
