@@ -32,9 +32,23 @@ def detect(head: bytes) -> str | None:
     return None
 
 
+def _visible(name: str) -> str:
+    """name without invisible format characters (bidi overrides and isolates such as
+    U+202E, which would show "fdp.exe" as "exe.pdf", zero-width marks, surrogates);
+    line and paragraph separators become spaces."""
+    kept = []
+    for char in name:
+        category = unicodedata.category(char)
+        if category in ("Cf", "Cs"):
+            continue
+        kept.append(" " if category in ("Zl", "Zp") else char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
 def clean_filename(name: str, media_type: str) -> str:
-    """A display name: NFC, no path or control characters, bounded, with the true extension."""
-    name = unicodedata.normalize("NFC", name or "")
+    """A display name: NFC, no path, control or format characters, bounded, with the
+    true extension ("tep-dinh-kem" when nothing visible is left)."""
+    name = _visible(unicodedata.normalize("NFC", name or ""))
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _UNSAFE.sub(" ", name).strip(" .")
     stem = name.rsplit(".", 1)[0].strip(" .") if "." in name else name
