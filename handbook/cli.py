@@ -7,8 +7,33 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from handbook import migrate
+from handbook.errors import HandbookError
 
-handbook_cli = AppGroup("handbook", help="Quản trị Sổ tay Đảng viên.")
+
+class Refused(click.ClickException):
+    """A domain error, told to the operator in their language, exit code 1."""
+
+    def __init__(self, error: HandbookError) -> None:
+        super().__init__(error.message)
+        self.problems = getattr(error, "problems", [])
+
+    def show(self, file=None) -> None:
+        click.echo(f"LỖI: {self.message}", err=True)
+        echo_problems(self.problems)
+
+
+class HandbookGroup(AppGroup):
+    """Every command ends a HandbookError (a full disk, a refused value) with its
+    message on stderr, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except HandbookError as error:
+            raise Refused(error) from error
+
+
+handbook_cli = HandbookGroup("handbook", help="Quản trị Sổ tay Đảng viên.")
 
 
 @handbook_cli.command("init-db")

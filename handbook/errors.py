@@ -59,6 +59,14 @@ class Conflict(HandbookError):
     title = "Dữ liệu đã bị thay đổi"
 
 
+class StorageFull(HandbookError):
+    """The disk (or the quota) was full while writing; whatever was half-written is gone."""
+
+    status = 507
+    code = "storage_full"
+    title = "Máy chủ đã hết chỗ lưu trữ"
+
+
 class UnexpectedField(HandbookError):
     """A field the schema does not have: refused as a bad request, never ignored."""
 
@@ -107,6 +115,8 @@ _HINTS = {
     405: "Hãy mở lại trang từ Thư viện rồi thao tác lại.",
     413: "Tệp hoặc nội dung gửi lên quá lớn. Hãy chia nhỏ rồi gửi lại.",
     429: "Vui lòng chờ khoảng một phút rồi thử lại.",
+    507: ("Dữ liệu chưa được lưu và không có phần ghi dở nào được giữ lại. Hãy báo quản trị "
+          "viên giải phóng dung lượng máy chủ rồi thử lại."),
 }
 
 

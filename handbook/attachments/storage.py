@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from handbook.fsutil import fsync_dir
+from handbook.fsutil import disk_space, fsync_dir
+
+WHAT = "tệp đính kèm"
 
 _CHUNK = 64 * 1024
 
@@ -31,9 +33,15 @@ class Spooled:
 def spool(stream: BinaryIO, root: Path, max_bytes: int) -> Spooled:
     """Copy the stream to a temp file under root, hashing as it goes.
 
-    Raises TooLarge past max_bytes (the temp file is removed)."""
-    root.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=root, prefix=".upload-")
+    Raises TooLarge past max_bytes, StorageFull when the disk fills up (the temp file
+    is removed either way)."""
+    with disk_space(WHAT):
+        root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=root, prefix=".upload-")
+        return _copy(stream, fd, Path(tmp), max_bytes)
+
+
+def _copy(stream: BinaryIO, fd: int, tmp: Path, max_bytes: int) -> Spooled:
     digest, size, head = hashlib.sha256(), 0, b""
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -48,16 +56,25 @@ def spool(stream: BinaryIO, root: Path, max_bytes: int) -> Spooled:
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    return Spooled(Path(tmp), size, digest.hexdigest(), head)
+    return Spooled(tmp, size, digest.hexdigest(), head)
 
 
 def commit(spooled: Spooled, root: Path, stored_name: str) -> Path:
-    """Give the temp file its final name atomically; same content means same name."""
+    """Give the temp file its final name atomically; same content means same name.
+    Raises StorageFull when the disk fills up; a file that was not there before is
+    removed again (another document's copy of the same content is left alone)."""
     target = path_of(root, stored_name)
-    os.replace(spooled.path, target)
-    fsync_dir(root)
+    existed = target.exists()
+    with disk_space(WHAT):
+        try:
+            os.replace(spooled.path, target)
+            fsync_dir(root)
+        except BaseException:
+            if not existed:
+                target.unlink(missing_ok=True)
+            raise
     return target
 
 

@@ -12,7 +12,7 @@ from handbook.accounts.vocabulary import ADMIN, EDITOR
 from handbook.attachments import content_types, services
 from handbook.attachments.models import Attachment
 from handbook.db import get_db, session
-from handbook.errors import Invalid
+from handbook.errors import Invalid, StorageFull
 from handbook.security import safe_next
 
 bp = Blueprint("attachments", __name__)
@@ -68,6 +68,8 @@ def upload(slug: str):
         flash(f"Đã đính kèm tệp “{attachment.filename}”.", "success")
     except Invalid as error:
         flash(" ".join(p.reason for p in error.problems), "error")
+    except StorageFull as error:  # rolled back, and nothing of the file was kept
+        flash(f"Không lưu được tệp. {error.message}", "error")
     return _back(slug)
 
 

@@ -29,7 +29,7 @@ from handbook.content.revisions import save_revision
 from handbook.content.source import SourceDocument, parse_source
 from handbook.content.vocabulary import number_key
 from handbook.errors import Invalid, Problem
-from handbook.fsutil import atomic_write_text
+from handbook.fsutil import atomic_write_text, disk_space
 
 ARCHIVE_FOLDER = "luu-tru"
 IMPORT_NOTE = "Nhập từ thư mục nội dung"
@@ -209,7 +209,8 @@ def export_documents(session: Session, directory: Path, *, agreed: bool = False)
             target.parent.mkdir(exist_ok=True)
         text = document.current_revision.source
         if not target.exists() or target.read_text(encoding="utf-8") != text:
-            atomic_write_text(target, text)
+            with disk_space(f"tệp {target.name}"):
+                atomic_write_text(target, text)
         if agreed:
             document.synced_hash = document.current_revision.source_hash
         written.append(document.slug)

@@ -23,7 +23,7 @@ from handbook.content import library, revisions, versioning
 from handbook.content.models import Document, Revision, utcnow
 from handbook.db import Database, as_utc, iso
 from handbook.editor import workflow
-from handbook.errors import HandbookError
+from handbook.errors import HandbookError, StorageFull
 from handbook.search import indexer
 
 log = logging.getLogger("handbook.editor")
@@ -89,9 +89,10 @@ def apply(db: Database, index_root: Path, actor: Actor, slug: str,
     except Exception as exc:
         log.exception("index update failed for %s; restoring the previous state", slug)
         _restore(db, actor, slug, before)
+        cause = f" {exc.message}" if isinstance(exc, StorageFull) else ""
         raise PublishFailed("Chưa cập nhật được chỉ mục tìm kiếm nên thay đổi chưa được "
-                            "xuất bản; văn bản vẫn giữ trạng thái trước đó. Vui lòng thử "
-                            "lại sau ít phút.") from exc
+                            "xuất bản; văn bản vẫn giữ trạng thái trước đó." + cause
+                            + " Vui lòng thử lại sau ít phút.") from exc
     return Outcome(slug, *outcome, time.perf_counter() - started)
 
 

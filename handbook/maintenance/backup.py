@@ -17,7 +17,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from handbook.fsutil import atomic_write_text, fsync_dir, fsync_path
+from handbook.fsutil import atomic_write_text, disk_space, fsync_dir, fsync_path
 from handbook.maintenance import MaintenanceError, postgres, sqlite
 
 MANIFEST_FORMAT = 1
@@ -54,13 +54,29 @@ def destination(app: Flask, dest: str | None, now: datetime | None = None) -> Pa
 
 
 def create(app: Flask, target: Path | None = None, now: datetime | None = None) -> Backup:
-    """Back up the database to the new file `target` (default: see `destination`)."""
+    """Back up the database to the new file `target` (default: see `destination`).
+    Raises MaintenanceError; StorageFull when the disk fills up, after removing
+    every file this backup had written (the copy, its manifest, their temp files)."""
     now = now or datetime.now(UTC)
     source = source_file(app)
     if not source.is_file():
         raise MaintenanceError(f"Không tìm thấy tệp cơ sở dữ liệu {source}.")
     target = target or destination(app, None, now)
     _check_new(target)
+    with disk_space(f"bản sao lưu {target}"):
+        try:
+            summary = _copy_into(source, target)
+            manifest = _manifest(target, summary, now)
+            atomic_write_text(manifest_path(target),
+                              json.dumps(manifest, ensure_ascii=False, indent=2))
+        except BaseException:
+            # A copy without its manifest would pass for one made another way.
+            target.unlink(missing_ok=True)
+            raise
+    return Backup(target, manifest)
+
+
+def _copy_into(source: Path, target: Path) -> sqlite.Summary:
     tmp = _temp_beside(target)
     try:
         sqlite.copy_consistent(source, tmp)
@@ -71,12 +87,14 @@ def create(app: Flask, target: Path | None = None, now: datetime | None = None) 
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(target.parent)
-    manifest = {"format": MANIFEST_FORMAT, "created_at": now.isoformat(timespec="seconds"),
-                "file": target.name, "bytes": target.stat().st_size, "sha256": sha256(target),
-                "integrity_check": "ok", "schema_revision": summary.revision,
-                "content_version": summary.content_version, "tables": summary.tables}
-    atomic_write_text(manifest_path(target), json.dumps(manifest, ensure_ascii=False, indent=2))
-    return Backup(target, manifest)
+    return summary
+
+
+def _manifest(target: Path, summary: sqlite.Summary, now: datetime) -> dict:
+    return {"format": MANIFEST_FORMAT, "created_at": now.isoformat(timespec="seconds"),
+            "file": target.name, "bytes": target.stat().st_size, "sha256": sha256(target),
+            "integrity_check": "ok", "schema_revision": summary.revision,
+            "content_version": summary.content_version, "tables": summary.tables}
 
 
 def _check_new(target: Path) -> None:

@@ -9,15 +9,18 @@ import click
 from flask import current_app
 
 from handbook.cli import handbook_cli
+from handbook.errors import HandbookError, StorageFull
 from handbook.maintenance import MaintenanceError, backup, restore
 from handbook.maintenance.sqlite import Summary
 
+# What an operator is told, on stderr and with exit code 1, instead of a traceback.
+REFUSED = (MaintenanceError, StorageFull)
 # The tables an operator recognises in a summary; the manifest counts every table.
 MAIN_TABLES = ("documents", "document_revisions", "users", "units", "reading_events",
                "completions", "audit_events")
 
 
-def _fail(error: MaintenanceError) -> NoReturn:
+def _fail(error: HandbookError) -> NoReturn:
     click.echo(f"LỖI: {error.message}", err=True)
     raise click.exceptions.Exit(1)
 
@@ -38,7 +41,7 @@ def backup_command(dest: str | None) -> None:
     DEST is a new file or a folder; by default instance/backups/handbook-<time>.db."""
     try:
         made = backup.create(current_app, backup.destination(current_app, dest))
-    except MaintenanceError as error:
+    except REFUSED as error:
         _fail(error)
     size = made.manifest["bytes"] / 1024 / 1024
     click.echo(f"Đã sao lưu vào {made.path} ({size:.1f} MB), PRAGMA integrity_check: ok.")
@@ -56,7 +59,7 @@ def restore_command(file: Path, yes: bool) -> None:
     The current file is moved aside (never deleted) and the search index is rebuilt."""
     try:
         staged = restore.prepare(current_app, file)
-    except MaintenanceError as error:
+    except REFUSED as error:
         _fail(error)
     try:
         click.echo(f"Bản sao lưu {file} nguyên vẹn (PRAGMA integrity_check: ok).")
@@ -66,7 +69,7 @@ def restore_command(file: Path, yes: bool) -> None:
             click.echo("Đã hủy, cơ sở dữ liệu không thay đổi.")
             return
         done = restore.complete(current_app, staged)
-    except MaintenanceError as error:
+    except REFUSED as error:
         _fail(error)
     finally:
         staged.discard()

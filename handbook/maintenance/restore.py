@@ -27,7 +27,7 @@ from handbook.accounts import audit
 from handbook.accounts.audit import Actor
 from handbook.content import versioning
 from handbook.db import get_db
-from handbook.fsutil import fsync_dir, fsync_path
+from handbook.fsutil import disk_space, fsync_dir, fsync_path
 from handbook.maintenance import MaintenanceError, postgres, sqlite
 from handbook.maintenance.backup import manifest_path, sha256, source_file
 from handbook.privacy.registry import ERASED_ACTION
@@ -63,19 +63,21 @@ class Restored:
 
 
 def prepare(app: Flask, backup: Path) -> Staged:
-    """Copy and check the backup; the live database is not touched."""
+    """Copy and check the backup; the live database is not touched. Raises
+    MaintenanceError, or StorageFull when the copy fills the disk (it is removed)."""
     target = source_file(app, postgres.restore_help)
-    target.parent.mkdir(parents=True, exist_ok=True)
     copy = target.with_name(f".tmp-restore-{target.name}-{os.getpid()}")
-    try:
-        shutil.copyfile(backup, copy)
-        _check_manifest(backup, copy)
-        summary = sqlite.inspect(copy)
-        upgrade_needed = _check_revision(app, backup, summary.revision)
-        fsync_path(copy)
-    except BaseException:
-        copy.unlink(missing_ok=True)
-        raise
+    with disk_space(f"bản sao tạm {copy} của {backup.name}"):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copyfile(backup, copy)
+            _check_manifest(backup, copy)
+            summary = sqlite.inspect(copy)
+            upgrade_needed = _check_revision(app, backup, summary.revision)
+            fsync_path(copy)
+        except BaseException:
+            copy.unlink(missing_ok=True)
+            raise
     return Staged(backup, copy, target, summary, upgrade_needed)
 
 

@@ -25,7 +25,7 @@ def reindex(if_needed: bool) -> None:
     if if_needed and health.check(session(), _root()).ok:
         click.echo("Chỉ mục tìm kiếm đã khớp với cơ sở dữ liệu.")
         return
-    count = indexer.rebuild(session(), _root())
+    count = indexer.rebuild(session(), _root())  # failing, it leaves the live index as it was
     click.echo(f"Đã dựng lại chỉ mục tìm kiếm: {count} mục ({storage.current_name(_root())}).")
 
 

@@ -12,10 +12,12 @@ from whoosh import index as whoosh_index
 
 from handbook.content import library, versioning
 from handbook.content.models import Document, Revision
+from handbook.fsutil import disk_space
 from handbook.search import storage
 from handbook.search.schema import Entry, build_schema, entry_fields
 
 WRITE_TIMEOUT = 10.0
+WHAT = "chỉ mục tìm kiếm"
 
 
 def entries_for_document(document: Document, status: str | None = None) -> list[Entry]:
@@ -59,20 +61,24 @@ def build(root: Path, entries: Iterable[Entry], timeout: float = WRITE_TIMEOUT, 
 
 
 def build_unlocked(root: Path, entries: Iterable[Entry], **meta) -> Path:
-    generation = storage.new_generation(root)
-    try:
-        ix = whoosh_index.create_in(str(generation), build_schema())
-        writer = ix.writer(limitmb=128)
-        count = 0
-        for entry in entries:
-            writer.add_document(**entry_fields(entry))
-            count += 1
-        writer.commit()
-        storage.write_meta(generation, entries=count, **meta)
-    except BaseException:
-        storage.discard(generation)
-        raise
-    storage.swap_in(root, generation)
+    """Raises StorageFull when the disk fills up: the half-built generation is removed
+    and the live one stays live."""
+    with disk_space(WHAT):
+        generation = storage.new_generation(root)
+        try:
+            ix = whoosh_index.create_in(str(generation), build_schema())
+            writer = ix.writer(limitmb=128)
+            count = 0
+            for entry in entries:
+                writer.add_document(**entry_fields(entry))
+                count += 1
+            writer.commit()
+            storage.write_meta(generation, entries=count, **meta)
+            storage.swap_in(root, generation)
+        except BaseException:
+            if storage.current_name(root) != generation.name:
+                storage.discard(generation)
+            raise
     return generation
 
 
@@ -109,23 +115,37 @@ def update_document(session: Session, root: Path, slug: str,
 def update_unlocked(session: Session, generation: Path, slugs: Iterable[str],
                     timeout: float = WRITE_TIMEOUT) -> int:
     """Replace the entries of `slugs` in `generation` by their published state, in one
-    commit (readers see all of them change at once). The writer lock must be held."""
+    commit (readers see all of them change at once). The writer lock must be held.
+    Raises StorageFull when the disk fills up: the commit's table of contents is
+    replaced last, so readers keep the entries as they were."""
     slugs = sorted(set(slugs))
     entries = published_entries(session, slugs)
-    ix = whoosh_index.open_dir(str(generation))
-    writer = ix.writer(timeout=timeout)
-    try:
-        for slug in slugs:
-            writer.delete_by_term("slug", slug)
-        for entry in entries:
-            writer.add_document(**entry_fields(entry))
-    except BaseException:
-        writer.cancel()
-        raise
-    # Merging drops a removed document's words from the term list too, so a
-    # withdrawn text cannot surface in spelling suggestions or completions.
-    writer.commit(optimize=len({e.slug for e in entries}) < len(slugs))
+    with disk_space(WHAT):
+        ix = whoosh_index.open_dir(str(generation))
+        writer = ix.writer(timeout=timeout)
+        try:
+            for slug in slugs:
+                writer.delete_by_term("slug", slug)
+            for entry in entries:
+                writer.add_document(**entry_fields(entry))
+            # Merging drops a removed document's words from the term list too, so a
+            # withdrawn text cannot surface in spelling suggestions or completions.
+            writer.commit(optimize=len({e.slug for e in entries}) < len(slugs))
+        except BaseException:
+            _cancel(writer)
+            raise
     return len(entries)
+
+
+def _cancel(writer) -> None:
+    """Give up a writer, failed commit included, so that Whoosh's own lock on the
+    generation is released for the next writer."""
+    if writer.is_closed:
+        return
+    try:
+        writer.cancel()
+    except Exception:  # the commit failed half-way; its files are only left to close
+        writer._finish()
 
 
 def published_states(session: Session) -> dict[str, tuple[int, str]]:

@@ -24,7 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from handbook.errors import HandbookError
-from handbook.fsutil import atomic_write_text
+from handbook.fsutil import atomic_write_text, disk_space
 from handbook.search.analysis import ANALYZER_VERSION
 
 POINTER = "current"
@@ -104,8 +104,10 @@ def write_meta(generation: Path, **extra) -> None:
 
 
 def update_meta(generation: Path, **changes) -> None:
-    """Change some keys of a generation's meta.json (under the writer lock)."""
-    atomic_write_text(generation / META, json.dumps({**read_meta(generation), **changes}))
+    """Change some keys of a generation's meta.json (under the writer lock). Raises
+    StorageFull when the disk is full; the old meta.json stays."""
+    with disk_space("tệp mô tả chỉ mục tìm kiếm"):
+        atomic_write_text(generation / META, json.dumps({**read_meta(generation), **changes}))
 
 
 def swap_in(root: Path, generation: Path) -> None:
