@@ -8,6 +8,7 @@ from flask import Flask, has_request_context, request
 from werkzeug.routing import IntegerConverter
 
 from handbook.db import MAX_ID
+from handbook.limits import BoundedRequest
 
 
 class DatabaseId(IntegerConverter):
@@ -33,6 +34,7 @@ class Handbook(Flask):
     fingerprint no longer matches as revalidate-only."""
 
     URL_MEMO_SIZE = 4096
+    request_class = BoundedRequest  # a chunked body past its limit is a 413, not cut short
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

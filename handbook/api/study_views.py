@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify
 from flask_login import current_user
 
 from handbook.accounts.access import member_required
@@ -12,6 +12,7 @@ from handbook.api.openapi import operation
 from handbook.api.present import ratio_json
 from handbook.db import get_db, iso, session
 from handbook.errors import Invalid, Problem
+from handbook.limits import cap_body
 from handbook.study import completion, overview, reading
 from handbook.study.models import Completion
 
@@ -57,8 +58,7 @@ def _campaign_json(line: overview.CampaignLine) -> dict:
                        "khỏi hàng đợi của ứng dụng. Mỗi giây đồng hồ chỉ được tính một lần: "
                        "các lượt đọc trùng thời gian được ghi trong capped.")
 def record_events():
-    if (request.content_length or 0) > MAX_BATCH_BYTES:
-        raise Invalid([Problem("events", "Lô sự kiện quá lớn.")])
+    cap_body(MAX_BATCH_BYTES, Invalid([Problem("events", "Lô sự kiện quá lớn.")]))
     events = reading.parse_batch(params.json_object(), MAX_EVENTS)
     with get_db().transaction() as tx:
         answer = reading.sync(tx, current_user.id, events,

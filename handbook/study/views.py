@@ -20,6 +20,7 @@ from handbook.accounts.access import member_required
 from handbook.content.versioning import VersionedCache
 from handbook.db import get_db, session
 from handbook.errors import Forbidden, Invalid, NotFound, Problem, UnexpectedField
+from handbook.limits import cap_body
 from handbook.params import Args
 from handbook.study import (
     campaigns,
@@ -70,8 +71,7 @@ def _check_beacon() -> None:
         raise Forbidden()
     if request.args:
         raise UnexpectedField("Không nhận tham số trên địa chỉ.")
-    if (request.content_length or 0) > MAX_BATCH_BYTES:
-        raise Invalid([Problem("events", "Lô sự kiện quá lớn.")])
+    cap_body(MAX_BATCH_BYTES, Invalid([Problem("events", "Lô sự kiện quá lớn.")]))
 
 
 @bp.post("/hoc-tap/van-ban/<slug>/hoc-xong")
