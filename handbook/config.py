@@ -7,6 +7,11 @@ from pathlib import Path
 from flask import Flask
 
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
+# Host names answered when TRUSTED_HOSTS is unset: the loopback servers of development,
+# of the tests (the test client says "localhost") and of gunicorn behind a local proxy.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
+# Tests also build requests for other sites under the names reserved for examples (RFC 2606).
+TESTING_HOSTS = (*LOOPBACK_HOSTS, ".example")
 _MIN_SECRET_LENGTH = 32
 _ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +35,9 @@ def defaults(instance_path: str) -> dict:
         "PUBLISH_DUE_SECONDS": 10.0,
         # Reverse proxies in front of gunicorn that set X-Forwarded-For; 0 = trust none.
         "PROXY_FIX_HOPS": 0,
+        # Host names the site answers to, e.g. "sotay.example.vn", space-separated, port
+        # ignored, ".example.vn" for every subdomain; any other Host header is a 400.
+        "TRUSTED_HOSTS": None,  # unset: LOOPBACK_HOSTS only
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # editors' uploads get their own limit below
         "MAX_FORM_MEMORY_SIZE": 500_000, "MAX_FORM_PARTS": 1000,  # Flask's, stated: 413 past them
         "ATTACHMENTS_DIR": str(Path(instance_path) / "attachments"),  # never under static/
@@ -85,6 +93,7 @@ def load(app: Flask, test_config: dict | None) -> None:
             app.config["SESSION_COOKIE_NAME"] = "session"
         app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or DEV_SECRET_KEY
     check_secret_key(app.config)
+    set_trusted_hosts(app)
 
 
 def check_secret_key(config: dict) -> None:
@@ -97,6 +106,24 @@ def check_secret_key(config: dict) -> None:
             "HANDBOOK_SECRET_KEY must be set to at least 32 random characters "
             "in production (python -c 'import secrets; print(secrets.token_urlsafe(48))')."
         )
+
+
+def set_trusted_hosts(app: Flask) -> None:
+    """TRUSTED_HOSTS as the list Flask checks every Host header against. Unset, it
+    is LOOPBACK_HOSTS: a production site behind its public name then answers 400
+    until it is named, rather than build links from whatever Host a client sends."""
+    value = app.config["TRUSTED_HOSTS"]
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    if value is not None and not (isinstance(value, list | tuple)
+                                  and all(isinstance(host, str) for host in value)):
+        raise ConfigError("HANDBOOK_TRUSTED_HOSTS must list host names, separated by "
+                          f"spaces, e.g. \"sotay.example.vn\", not {value!r}.")
+    if not value and is_production(app.config):
+        app.logger.warning("HANDBOOK_TRUSTED_HOSTS is not set: only %s are answered; set it "
+                           "to the site's public host name.", ", ".join(LOOPBACK_HOSTS))
+    testing = app.config["ENV_NAME"] == "testing"
+    app.config["TRUSTED_HOSTS"] = list(value or (TESTING_HOSTS if testing else LOOPBACK_HOSTS))
 
 
 def is_production(config: dict) -> bool:

@@ -1,13 +1,16 @@
-"""Response headers every page carries, and the same-site redirect check."""
+"""Response headers every page carries, untrusted Host headers refused, and the
+same-site redirect check."""
 
 from __future__ import annotations
 
+from functools import wraps
 from itertools import chain
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, render_template, request
+from flask.globals import request_ctx
 from flask.sessions import SecureCookieSessionInterface
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, SecurityError
 
 from handbook.api import is_api_request
 from handbook.text import storable
@@ -58,6 +61,37 @@ class SignedCookieSessions(SecureCookieSessionInterface):
         return self._serializers[keys]
 
 
+# Browsers say where a navigation came from; "same-site" may be a sibling subdomain.
+_OPENED_HERE = {"same-origin", "none"}
+
+
+def opened_here(view):
+    """For GETs whose reading is audited (members' data): no other site may write that
+    record. A link or a redirect from elsewhere gets a page with a link to open it
+    from here, and nothing is read or written. Clients that send no Sec-Fetch-Site
+    (older browsers, scripts) are served, as SameSite=Lax already lets them."""
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if request.headers.get("Sec-Fetch-Site", "none") not in _OPENED_HERE:
+            return render_template("open_here.html",
+                                   target=request.script_root + request.full_path.rstrip("?"))
+        return view(*args, **kwargs)
+    return guarded
+
+
+def _refuse_untrusted_host() -> None:
+    """A Host outside TRUSTED_HOSTS is a 400 before any other hook runs. Flask found it
+    while binding the URL map and left the request with no URL adapter; the error
+    page still builds links (all relative), so they are bound to a trusted host."""
+    error = request.routing_exception
+    if isinstance(error, SecurityError):
+        request_ctx.url_adapter = current_app.url_map.bind(
+            current_app.config["TRUSTED_HOSTS"][0].lstrip("."),
+            script_name=request.script_root or None,
+            url_scheme=request.scheme)
+        raise error
+
+
 def _refuse_unstorable_input() -> None:
     """Text no database can store is a 400 at the door of the pages, not a 500 deep
     inside (the API checks its own input). Runs after the upload size hook, so
@@ -74,6 +108,9 @@ def _refuse_unstorable_input() -> None:
 
 def register(app: Flask) -> None:
     app.session_interface = SignedCookieSessions()
+    # First in line: the access gate and the CSRF check would redirect or refuse
+    # before the Host is looked at.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_untrusted_host)
     app.before_request(_refuse_unstorable_input)
     app.after_request(_add_headers)
     # Development serves plain http on loopback; HSTS there would pin localhost to https.

@@ -13,7 +13,7 @@ from handbook.accounts.views import bp
 from handbook.db import get_db, session
 from handbook.errors import Invalid, NotFound, Problem
 from handbook.privacy import export
-from handbook.security import safe_next
+from handbook.security import opened_here, safe_next
 
 
 @bp.get("/tai-khoan")
@@ -28,6 +28,7 @@ def profile():
 
 @bp.get("/tai-khoan/du-lieu-cua-toi")
 @member_required
+@opened_here
 def download_my_data():
     with get_db().transaction() as tx:
         body = export.download(tx, web.actor(), current_user.id)

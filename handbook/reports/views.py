@@ -12,6 +12,7 @@ from handbook.errors import NotFound
 from handbook.params import to_int
 from handbook.reports import exports, grid, pages, scope
 from handbook.reports.cache import FiguresCache
+from handbook.security import opened_here
 
 bp = Blueprint("reports", __name__)
 
@@ -59,6 +60,7 @@ def _audit(action: str, unit, campaign, fmt: str) -> None:
 
 @bp.get("/bao-cao/chi-bo/<int:unit_id>/dot/<int:campaign_id>")
 @role_required(*UNIT_VIEWER_ROLES)
+@opened_here
 def cell(unit_id: int, campaign_id: int):
     view = grid.build(session(), current_permissions(), unit_id, campaign_id,
                       request.args.get("loc", ""), request.args.get("sap-xep", "ten"))
@@ -69,6 +71,7 @@ def cell(unit_id: int, campaign_id: int):
 
 @bp.get("/bao-cao/don-vi/<int:unit_id>/dot/<int:campaign_id>.csv")
 @role_required(*UNIT_VIEWER_ROLES)
+@opened_here
 def export_csv(unit_id: int, campaign_id: int):
     export = exports.prepare(session(), current_permissions(), unit_id, campaign_id)
     body = exports.to_csv(export)
@@ -78,6 +81,7 @@ def export_csv(unit_id: int, campaign_id: int):
 
 @bp.get("/bao-cao/don-vi/<int:unit_id>/dot/<int:campaign_id>.xlsx")
 @role_required(*UNIT_VIEWER_ROLES)
+@opened_here
 def export_xlsx(unit_id: int, campaign_id: int):
     export = exports.prepare(session(), current_permissions(), unit_id, campaign_id)
     body = exports.to_xlsx(session(), export)
@@ -87,6 +91,7 @@ def export_xlsx(unit_id: int, campaign_id: int):
 
 @bp.get("/bao-cao/don-vi/<int:unit_id>/dot/<int:campaign_id>/in")
 @role_required(*UNIT_VIEWER_ROLES)
+@opened_here
 def printable(unit_id: int, campaign_id: int):
     report = pages.printed_report(session(), current_permissions(), unit_id, campaign_id)
     _audit("printed", report.rollup.unit, report.rollup.campaign, "print")

@@ -10,7 +10,7 @@ from handbook.accounts.access import current_permissions, role_required
 from handbook.accounts.vocabulary import DEPUTY_SECRETARY, SECRETARY
 from handbook.db import get_db
 from handbook.params import Args
-from handbook.security import safe_next
+from handbook.security import opened_here, safe_next
 from handbook.study import cell, completion, reflections
 from handbook.study.views import bp
 
@@ -44,6 +44,7 @@ def mark_complete():
 
 @bp.get("/hoc-tap/thu-hoach/<int:reflection_id>")
 @role_required(*CELL_ROLES)
+@opened_here
 def reflection(reflection_id: int):
     with get_db().transaction() as tx:
         found = reflections.read_for_secretary(tx, web.actor(), current_permissions(),

@@ -55,6 +55,13 @@ def test_a_member_downloads_their_own_data(library, seeded):
     assert (event.actor_id, event.target_id) == (seeded.member.user.id, seeded.member.user.id)
 
 
+def test_a_link_from_another_site_downloads_and_records_nothing(library, seeded):
+    client = login(library.test_client(), seeded.member.user.username)
+    page = client.get(DOWNLOAD, headers={"Sec-Fetch-Site": "cross-site"})
+    assert page.mimetype == "text/html" and f'href="{DOWNLOAD}"' in page.get_data(as_text=True)
+    assert _audited(library, "privacy.exported") == []
+
+
 def test_each_member_gets_only_their_own(library, seeded):
     text = login(library.test_client(), seeded.other.user.username).get(DOWNLOAD) \
         .get_data(as_text=True)

@@ -154,3 +154,31 @@ def test_cached_figures_are_still_scoped_per_viewer(library, clients, tree, camp
     assert clients["committee"].get(f"/bao-cao/don-vi/{tree.province.id}").status_code == 404
     page = clients["committee"].get(f"/bao-cao/don-vi/{tree.committee.id}").get_data(as_text=True)
     assert "Số liệu tổng hợp lúc" in page
+
+
+def _audited_addresses(tree, campaign) -> list[str]:
+    cells = f"/bao-cao/chi-bo/{tree.cell_a.id}/dot/{campaign.id}"
+    reports = f"/bao-cao/don-vi/{tree.grassroots.id}/dot/{campaign.id}"
+    return [f"{cells}?loc=chua-xong", f"{reports}.csv", f"{reports}.xlsx", f"{reports}/in"]
+
+
+@pytest.mark.parametrize("came_from", ["cross-site", "same-site"])
+def test_a_link_from_another_site_reads_and_records_nothing(clients, library, tree, campaign,
+                                                            member, came_from):
+    """Issue 18: under SameSite=Lax a link on another site made a secretary's browser
+    open an export and wrote "exported" to the audit log in their name."""
+    for address in _audited_addresses(tree, campaign):
+        page = clients["admin"].get(address, headers={"Sec-Fetch-Site": came_from})
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and page.mimetype == "text/html"
+        assert "Nguyễn Văn An" not in text and f'href="{address}"' in text.replace("&amp;", "&")
+    assert _actions(library) == []
+
+
+def test_the_link_on_that_page_opens_the_report_and_records_it(clients, library, tree, campaign):
+    for came_from in ("same-origin", "none", None):
+        headers = {"Sec-Fetch-Site": came_from} if came_from else {}
+        for address in _audited_addresses(tree, campaign):
+            response = clients["admin"].get(address, headers=headers)
+            assert response.status_code == 200 and "Mở trang này".encode() not in response.data
+    assert len(_actions(library)) == 3 * 4

@@ -83,6 +83,8 @@ def test_reflection_round_trip(clients, library, campaign, member):
     html = cell_page.get_data(as_text=True)
     assert "Nguyễn Văn An" in html and "(chưa xem)" in html
     link = re.search(r'href="(/hoc-tap/thu-hoach/\d+)"', html).group(1)
+    elsewhere = secretary.get(link, headers={"Sec-Fetch-Site": "cross-site"})
+    assert REFLECTION not in elsewhere.get_data(as_text=True)
     assert REFLECTION in secretary.get(link).get_data(as_text=True)
     secretary.post(f"{link}/da-xem")
     assert "Đã xem ngày" in secretary.get(link).get_data(as_text=True)
@@ -91,6 +93,14 @@ def test_reflection_round_trip(clients, library, campaign, member):
     with library.app_context(), get_db(library).transaction() as tx:
         actions = set(tx.scalars(select(AuditEvent.action)))
     assert {"reports.grid_viewed", "study.reflection_read", "study.reflection_reviewed"} <= actions
+    # Two views opened here and the review (which reads it), not the view from elsewhere.
+    assert len(_audited_reads(library)) == 3
+
+
+def _audited_reads(app) -> list[int]:
+    with app.app_context(), get_db(app).transaction() as tx:
+        return list(tx.scalars(select(AuditEvent.id).where(
+            AuditEvent.action == "study.reflection_read")))
 
 
 def _cell_a(clients, library) -> int:
