@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from handbook.accounts.models import Membership, Unit, User, as_utc
 from handbook.accounts.permissions import Permissions
 from handbook.content.models import Document
-from handbook.reports import scope
+from handbook.reports import reading_review, scope
 from handbook.study import progress
 from handbook.study.campaigns import VIETNAM
 from handbook.study.completion import secretary_cells
@@ -71,6 +71,7 @@ class Grid:
     can_mark: bool
     filter: str = ""
     sort: str = "ten"
+    flagged_members: int = 0  # members whose reading events await review
 
 
 def _documents(session: Session, campaign_id: int) -> list[Document]:
@@ -139,4 +140,5 @@ def build(session: Session, perms: Permissions, unit_id: int, campaign_id: int,
     rows = _arrange(_rows(session, unit, campaign, docs, ended), filter_,
                     sort if sort in SORTS else "ten")
     return Grid(unit, campaign, docs, rows, ended, unit.id in secretary_cells(perms),
-                filter_ if filter_ in FILTERS else "", sort if sort in SORTS else "ten")
+                filter_ if filter_ in FILTERS else "", sort if sort in SORTS else "ten",
+                reading_review.members_flagged(session, unit, campaign))

@@ -10,7 +10,7 @@ from handbook.accounts.vocabulary import UNIT_VIEWER_ROLES
 from handbook.db import MAX_ID, get_db, session
 from handbook.errors import NotFound
 from handbook.params import to_int
-from handbook.reports import exports, grid, pages, scope
+from handbook.reports import exports, grid, pages, reading_review, scope
 from handbook.reports.cache import FiguresCache
 from handbook.security import opened_here
 
@@ -67,6 +67,15 @@ def cell(unit_id: int, campaign_id: int):
     _audit("grid_viewed", view.unit, view.campaign, "html")
     return render_template("reports/cell.html", grid=view, unit=view.unit,
                            campaign=view.campaign)
+
+
+@bp.get("/bao-cao/chi-bo/<int:unit_id>/dot/<int:campaign_id>/luot-doc-can-xem")
+@role_required(*UNIT_VIEWER_ROLES)
+@opened_here
+def reading_flags(unit_id: int, campaign_id: int):
+    review = reading_review.build(session(), current_permissions(), unit_id, campaign_id)
+    _audit("reading_review_viewed", review.unit, review.campaign, "html")
+    return render_template("reports/reading_review.html", review=review)
 
 
 @bp.get("/bao-cao/don-vi/<int:unit_id>/dot/<int:campaign_id>.csv")

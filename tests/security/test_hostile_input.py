@@ -138,6 +138,7 @@ PARAMS: dict[str, Reads] = {
     "reports.export_xlsx": NOTHING,
     "reports.index": NOTHING,
     "reports.printable": NOTHING,
+    "reports.reading_flags": NOTHING,
     "reports.unit": Reads(query=("dot",)),
     "search.results": Reads(query=SEARCH),
     "search.results_json": Reads(query=SEARCH),
@@ -291,7 +292,7 @@ def test_the_table_names_every_route(app):
 # member-level data) and when an app token was last used. Nothing else.
 READ_TRACES = {"api_tokens": ("last_used_at",)}
 READ_AUDITS = {"reports.grid_viewed", "reports.exported", "reports.printed",
-               "study.reflection_read", "privacy.exported"}
+               "reports.reading_review_viewed", "study.reflection_read", "privacy.exported"}
 
 
 def schedule_due_draft(app) -> None:
