@@ -2,19 +2,28 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two installs into the one venv: `make run` needs only the runtime (requirements.txt);
+# test, bench, audit and setup-dev add the development tools (requirements-dev.txt).
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
 .PHONY: run test bench audit setup-dev db content index demo clean
 
-$(STAMP): requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
-setup-dev: $(STAMP)
+# After the runtime, so a changed requirements.txt re-runs both and a changed
+# requirements-dev.txt re-runs only this.
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(DEV_STAMP)
+
+setup-dev: $(DEV_STAMP)
 
 # Development instance: SQLite under instance/, the library imported and indexed,
 # demo accounts (their passwords are printed), then the server on http://127.0.0.1:5000,
@@ -30,7 +39,7 @@ run: $(STAMP)
 
 # The whole suite on SQLite, then again on PostgreSQL when HANDBOOK_TEST_DATABASE_URL
 # names a database that may be emptied (.ci/run starts one).
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/ruff check handbook tests benchmarks
 	$(BIN)/python -m pytest
 	@if [ -n "$$HANDBOOK_TEST_DATABASE_URL" ]; then \
@@ -41,11 +50,11 @@ test: $(STAMP)
 	fi
 
 # Known vulnerabilities in the pinned dependencies (pip-audit).
-audit: $(STAMP)
+audit: $(DEV_STAMP)
 	$(BIN)/python .ci/audit.py
 
 # Each benchmark prints its figures beside a peer measured in the same run.
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/python -m benchmarks.http_bench
