@@ -1,3 +1,3 @@
-from handbook import create_app
+from handbook.app import create_app
 
 app = create_app()

@@ -57,7 +57,7 @@ class Run:
 
 
 def _app(env: dict):
-    from handbook import create_app
+    from handbook.app import create_app
 
     return create_app({"ENV_NAME": "development", "DATABASE_URL": env["HANDBOOK_DATABASE_URL"],
                        "SEARCH_INDEX_DIR": env["HANDBOOK_SEARCH_INDEX_DIR"]})
@@ -81,7 +81,7 @@ def _ids(app) -> tuple[int, int, list[int]]:
 
     from handbook.accounts.demo import ROOT_CODE
     from handbook.accounts.models import RoleGrant, Unit, User
-    from handbook.db import get_db
+    from handbook.app_db import get_db
     from handbook.study.history import TITLES
     from handbook.study.models import Campaign
 
@@ -99,7 +99,7 @@ def rows(app) -> dict[str, int]:
     from sqlalchemy import func, select
 
     from handbook.accounts.models import Membership
-    from handbook.db import get_db
+    from handbook.app_db import get_db
     from handbook.study.models import Completion, ReadingEvent, SectionRead
 
     tables = {"memberships": Membership, "events": ReadingEvent, "section reads": SectionRead,
@@ -161,7 +161,7 @@ def pages(app) -> dict[str, Figure]:
 
 
 def run(scale: str, members: int) -> Run:
-    from handbook.db import get_db
+    from handbook.app_db import get_db
 
     result = Run(scale, history_events(members))
     with prepared_instance(scale) as env:

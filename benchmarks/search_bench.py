@@ -59,9 +59,10 @@ def long_questions(tmp: Path) -> dict:
 
 def import_content(tmp: Path) -> Path:
     """A throw-away database and index of the real content/ folder."""
-    from handbook import create_app, migrate
+    from handbook import migrate
+    from handbook.app import create_app
+    from handbook.app_db import get_db, session
     from handbook.content import importer
-    from handbook.db import get_db, session
 
     app = create_app({"ENV_NAME": "testing", "TESTING": True, "SECRET_KEY": "bench",
                       "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",

@@ -41,7 +41,7 @@ class Member:
 
 
 def _bench_app(env: dict):
-    from handbook import create_app
+    from handbook.app import create_app
 
     return create_app({"ENV_NAME": "development", "DATABASE_URL": env["HANDBOOK_DATABASE_URL"],
                        "SEARCH_INDEX_DIR": env["HANDBOOK_SEARCH_INDEX_DIR"]})
@@ -52,7 +52,7 @@ def create_members(env: dict) -> tuple[list[Member], dict[str, list[str]]]:
     from handbook.accounts import members, units, users, web
     from handbook.accounts.audit import Actor
     from handbook.accounts.vocabulary import CELL, GRASSROOTS_COMMITTEE, PROVINCE
-    from handbook.db import get_db
+    from handbook.app_db import get_db
     from handbook.study import documents
 
     app, actor = _bench_app(env), Actor.system("bench")
@@ -77,9 +77,9 @@ def create_members(env: dict) -> tuple[list[Member], dict[str, list[str]]]:
 def _publish_long_ago(tx) -> None:
     """Credit is bounded by real time: a member's day of reading must lie after the
     documents existed, so the library is moved a month back."""
+    from handbook.clock import as_utc
     from handbook.content import versioning
     from handbook.content.models import Revision
-    from handbook.db import as_utc
 
     for revision in tx.scalars(select(Revision)):
         revision.created_at = as_utc(revision.created_at) - timedelta(days=30)
@@ -170,7 +170,7 @@ def run_member(base: str, member: Member, batches: list[list[dict]],
 
 def verify(env: dict, made: list[Member]) -> dict:
     """Count what the database holds against what the clients sent."""
-    from handbook.db import get_db
+    from handbook.app_db import get_db
     from handbook.study.models import ReadingEvent, SectionRead
     from handbook.study.reading import credit
 

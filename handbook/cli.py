@@ -1,4 +1,5 @@
-"""`flask handbook …`: one click group; each feature adds its commands in `commands.py`."""
+"""`flask handbook …`: one click group; each feature adds its commands in its
+`commands.py`, which the app factory loads."""
 
 from __future__ import annotations
 
@@ -46,17 +47,3 @@ def init_db() -> None:
 def echo_problems(problems) -> None:
     for problem in problems:
         click.echo(f"  LỖI {problem}", err=True)
-
-
-def load_feature_commands() -> AppGroup:
-    # Imported for their side effect of adding commands to handbook_cli.
-    from handbook.accounts import commands as _accounts  # noqa: F401
-    from handbook.content import commands as _content  # noqa: F401
-    from handbook.editor import commands as _editor  # noqa: F401
-    from handbook.maintenance import commands as _maintenance  # noqa: F401
-    from handbook.node import serve
-    from handbook.search import commands as _search  # noqa: F401
-    from handbook.study import commands as _study  # noqa: F401
-
-    handbook_cli.add_command(serve)
-    return handbook_cli

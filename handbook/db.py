@@ -1,15 +1,18 @@
-"""Database engine and sessions: one engine per app, a read session per request,
-and short write transactions that take SQLite's write lock up front."""
+"""Database engine and sessions: the declarative base, one engine per app, read
+sessions, and short write transactions that take SQLite's write lock up front. No
+Flask here: handbook/app_db.py binds a Database to the app and a read session to
+the request."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from flask import Flask, current_app, g
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from handbook.clock import as_utc
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -26,18 +29,6 @@ MAX_ID = 2**31 - 1  # primary keys fit a 32-bit INTEGER on every database
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-
-
-def utcnow() -> datetime:
-    """Every stored time is UTC."""
-    return datetime.now(UTC)
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; they are UTC."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
 
 
 def iso(value: datetime | date | None) -> str | None:
@@ -105,27 +96,5 @@ class Database:
                 raise
 
 
-def init_app(app: Flask) -> None:
-    app.extensions["handbook.db"] = Database(app.config["DATABASE_URL"])
-    app.teardown_appcontext(_close_request_session)
-
-
-def get_db(app: Flask | None = None) -> Database:
-    return (app or current_app).extensions["handbook.db"]
-
-
 def _refuse_writes(*_args) -> None:
     raise RuntimeError("the request session only reads; write in Database.transaction()")
-
-
-def session() -> Session:
-    """The read session of the current app context, opened on first use."""
-    if "db_session" not in g:
-        g.db_session = get_db().reads()
-    return g.db_session
-
-
-def _close_request_session(_exc: BaseException | None) -> None:
-    db_session = g.pop("db_session", None)
-    if db_session is not None:
-        db_session.close()

@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from flask import Flask
 
-from handbook.db import get_db
+from handbook.app_db import get_db
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 

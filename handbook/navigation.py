@@ -14,6 +14,7 @@ from handbook.accounts.vocabulary import (
     EDITOR,
     UNIT_VIEWER_ROLES,
 )
+from handbook.notifications import inbox
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def links() -> tuple[Link, ...]:
 
 
 def unread_notifications() -> int:
-    return getattr(current_user, "unread_notifications", 0)
+    return inbox.unread_of(current_user)
 
 
 def has_role(*roles: str) -> bool:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
-
-from flask import request
-from werkzeug.datastructures import MultiDict
+from typing import TYPE_CHECKING
 
 from handbook.db import MAX_ID
 from handbook.errors import Invalid, Problem
+
+if TYPE_CHECKING:
+    from werkzeug.datastructures import MultiDict
 
 MAX_PAGE = 100_000
 
@@ -46,7 +47,12 @@ class Args:
     too, and check() raises every problem together as Invalid (422)."""
 
     def __init__(self, values: MultiDict | None = None, *, strict: bool = False) -> None:
-        self.values = request.args if values is None else values
+        if values is None:
+            # Only here is the request asked for: services parse values with to_int and
+            # to_date without importing the web layer.
+            from flask import request
+            values = request.args
+        self.values = values
         self.strict = strict
         self.problems: list[Problem] = []
 

@@ -5,7 +5,7 @@ client sent, and login throttling and the audit log would count a forged address
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from handbook.config import ConfigError
@@ -27,3 +27,8 @@ def init_app(app: Flask) -> None:
     hops = proxy_hops(app.config)
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=1)
+
+
+def client_address() -> str:
+    """The peer address; X-Forwarded-For counts only once a trusted ProxyFix rewrote it."""
+    return request.remote_addr or ""

@@ -12,7 +12,7 @@ from flask.globals import request_ctx
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import BadRequest, SecurityError
 
-from handbook.api import is_api_request
+from handbook.negotiation import is_api_request
 from handbook.text import storable
 
 CSP = "; ".join((

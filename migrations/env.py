@@ -12,8 +12,8 @@ config = context.config
 def run_migrations() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
-        from handbook import create_app
-        from handbook.db import get_db
+        from handbook.app import create_app
+        from handbook.app_db import get_db
 
         engine = get_db(create_app()).engine
     with engine.connect() as connection:

@@ -15,13 +15,16 @@ import pytest
 from sqlalchemy import insert, text
 from sqlalchemy.orm import close_all_sessions
 
-from handbook import create_app, migrate
+from handbook import migrate
 from handbook.accounts import tokens
 from handbook.accounts.audit import Actor
 from handbook.accounts.vocabulary import ADMIN, COMMITTEE_VIEWER, EDITOR, SECRETARY
+from handbook.app import create_app
+from handbook.app_db import get_db
+from handbook.clock import utcnow
 from handbook.content import importer
 from handbook.content.models import ContentVersion
-from handbook.db import Base, get_db, utcnow
+from handbook.db import Base
 from tests import factories
 
 TEST_CONTENT = Path(__file__).parent / "data" / "content"

@@ -16,7 +16,7 @@ from handbook.accounts.vocabulary import (
     GRASSROOTS_COMMITTEE,
     PROVINCE,
 )
-from handbook.db import get_db
+from handbook.app_db import get_db
 
 PASSWORD = "Học tập và làm theo 2024"
 FACTORY = Actor.system("test")

@@ -10,8 +10,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
-from handbook import create_app, migrate
-from handbook.db import get_db
+from handbook import migrate
+from handbook.app import create_app
+from handbook.app_db import get_db
 from tests.conftest import FAST_PASSWORD_HASHING
 
 URL = os.environ.get("HANDBOOK_TEST_DATABASE_URL", "")

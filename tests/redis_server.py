@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from handbook.accounts import throttle
+from handbook import throttle
 
 STORES = ["memory", "redis"]
 

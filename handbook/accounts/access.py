@@ -8,7 +8,6 @@ from __future__ import annotations
 import hmac
 import logging
 import time
-from dataclasses import dataclass
 
 from flask import (
     Flask,
@@ -24,49 +23,20 @@ from flask import (
 from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
-from handbook import db
+from handbook import app_db
 from handbook.accounts import permissions, principal, tokens
 from handbook.accounts.models import User
 from handbook.accounts.permissions import Permissions
 from handbook.accounts.principal import Principal
-from handbook.accounts.vocabulary import ROLES
-from handbook.api import is_api_request, wants_json
+from handbook.db import MAX_ID
 from handbook.errors import Forbidden
 from handbook.extensions import login_manager
+from handbook.negotiation import is_api_request, wants_json
 from handbook.params import to_int
+from handbook.policies import policy_of
 
-POLICY_ATTR = "access_policy"
 AUTH_AT = "_auth_at"
 log = logging.getLogger("handbook.security")
-
-
-@dataclass(frozen=True)
-class Policy:
-    name: str  # "public", "member" or "roles"
-    roles: frozenset[str] = frozenset()
-
-
-def _declare(policy: Policy):
-    def decorator(view):
-        setattr(view, POLICY_ATTR, policy)
-        return view
-    return decorator
-
-
-public = _declare(Policy("public"))
-member_required = _declare(Policy("member"))
-
-
-def role_required(*roles: str):
-    """Any of the roles, wherever it is held; scoped checks are up to the service."""
-    unknown = set(roles) - set(ROLES)
-    if not roles or unknown:
-        raise ValueError(f"unknown roles: {sorted(unknown)}")
-    return _declare(Policy("roles", frozenset(roles)))
-
-
-def policy_of(app: Flask, endpoint: str) -> Policy | None:
-    return getattr(app.view_functions.get(endpoint), POLICY_ATTR, None)
 
 
 def demo_allowed() -> bool:
@@ -81,7 +51,7 @@ def current_permissions() -> Permissions:
         return user.permissions
     # Just logged in: Flask-Login holds the User given to login_user().
     if "permissions" not in g:
-        g.permissions = principal.permissions_of(db.session(), user.id)
+        g.permissions = principal.permissions_of(app_db.session(), user.id)
     return g.permissions
 
 
@@ -146,10 +116,10 @@ def load_user(token: str) -> Principal | None:
     if is_api_request():
         return None  # the API ignores the session cookie
     raw_id, _, version = token.partition(":")
-    user_id = to_int(raw_id, 1, db.MAX_ID)
+    user_id = to_int(raw_id, 1, MAX_ID)
     if user_id is None or not version or not _within_absolute_lifetime():
         return None
-    user = _usable(principal.load(db.session(), user_id))
+    user = _usable(principal.load(app_db.session(), user_id))
     if user is None or not hmac.compare_digest(user.session_version.encode(), version.encode()):
         return None
     return user
@@ -163,7 +133,7 @@ def load_bearer(req) -> Principal | None:
     scheme, _, token = req.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    match = tokens.find(db.session(), token.strip())
+    match = tokens.find(app_db.session(), token.strip())
     user = _usable(match.user) if match else None
     if user is None:
         return None
@@ -174,7 +144,7 @@ def load_bearer(req) -> Principal | None:
 
 
 def _touch(token_id: int, response):
-    with db.get_db().transaction() as tx:
+    with app_db.get_db().transaction() as tx:
         tokens.touch(tx, token_id)
     return response
 

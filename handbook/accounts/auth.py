@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from handbook.accounts import audit, codes, users
 from handbook.accounts.audit import Actor
-from handbook.accounts.models import User, utcnow
+from handbook.accounts.models import User
 from handbook.accounts.passwords import Passwords, password_problems
 from handbook.accounts.vocabulary import CODE_ACTIVATION, CODE_RESET
+from handbook.clock import utcnow
 from handbook.errors import Invalid, Problem
 
 # One message for every failure: whether an account exists must not show.

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from handbook.accounts.models import OneTimeCode, User, as_utc, utcnow
+from handbook.accounts.models import OneTimeCode, User
+from handbook.clock import as_utc, utcnow
 
 # Crockford's base32 alphabet: no I, L, O, U, so nothing is misread on paper.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -15,8 +15,8 @@ from handbook.accounts import audit, auth, demo, importer, roles, tables, tokens
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import User
 from handbook.accounts.vocabulary import ADMIN
+from handbook.app_db import get_db
 from handbook.cli import echo_problems, handbook_cli
-from handbook.db import get_db
 from handbook.errors import HandbookError, Invalid
 
 CLI = Actor.system("dong-lenh")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from handbook.accounts import audit, demo_names, users
 from handbook.accounts.audit import Actor
-from handbook.accounts.models import Membership, RoleGrant, Unit, UnitEvent, User, utcnow
+from handbook.accounts.models import Membership, RoleGrant, Unit, UnitEvent, User
 from handbook.accounts.passwords import Passwords
 from handbook.accounts.vocabulary import (
     ADMIN,
@@ -28,6 +28,7 @@ from handbook.accounts.vocabulary import (
     PROVINCE,
     SECRETARY,
 )
+from handbook.clock import utcnow
 
 ROOT_CODE = "DEMO"
 SEED = 19_733

@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session
 
 from handbook.accounts import audit
 from handbook.accounts.audit import Actor
-from handbook.accounts.models import Membership, RoleGrant, Unit, User, utcnow
+from handbook.accounts.models import Membership, RoleGrant, Unit, User
 from handbook.accounts.vocabulary import CELL_ROLES, MEMBER_UNIT_KINDS
+from handbook.clock import utcnow
 from handbook.errors import Conflict, Invalid, NotFound, Problem
 
 

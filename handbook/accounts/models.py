@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -19,7 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from handbook.db import Base, as_utc, utcnow  # noqa: F401 (re-exported)
+from handbook.clock import utcnow
+from handbook.db import Base
 
 
 class Unit(Base):
@@ -63,7 +63,7 @@ class UnitEvent(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class User(UserMixin, Base):
+class User(Base):
     """A person who can log in. `session_version` is part of every session's id:
     rotating it ends all of the user's sessions at once."""
 
@@ -84,6 +84,11 @@ class User(UserMixin, Base):
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    # What Flask-Login asks of the user it signs in (web.start_session); stated here
+    # so the models import without the web layer.
+    is_authenticated = True
+    is_anonymous = False
 
     @property
     def is_active(self) -> bool:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask import session as cookie_session
 from flask_login import current_user, fresh_login_required
 
-from handbook.accounts import auth, members, mfa, roles, throttle, tokens, totp, web
-from handbook.accounts.access import current_permissions, member_required
+from handbook import throttle
+from handbook.accounts import auth, members, mfa, roles, tokens, totp, web
+from handbook.accounts.access import current_permissions
 from handbook.accounts.models import User
 from handbook.accounts.views import bp
-from handbook.db import get_db, session
+from handbook.app_db import get_db, session
 from handbook.errors import Invalid, NotFound, Problem
-from handbook.privacy import export
-from handbook.security import opened_here, safe_next
+from handbook.policies import member_required
+from handbook.proxy import client_address
+from handbook.security import safe_next
 
 
 @bp.get("/tai-khoan")
@@ -24,16 +26,6 @@ def profile():
                            grants=roles.grants_of(session(), current_user.id),
                            permissions=current_permissions(),
                            devices=tokens.active_for(session(), current_user.id))
-
-
-@bp.get("/tai-khoan/du-lieu-cua-toi")
-@member_required
-@opened_here
-def download_my_data():
-    with get_db().transaction() as tx:
-        body = export.download(tx, web.actor(), current_user.id)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="{export.FILENAME}"'})
 
 
 @bp.post("/tai-khoan/thiet-bi/<int:token_id>/thu-hoi")
@@ -76,7 +68,7 @@ def second_factor():
     next_url = safe_next(request.values.get("next"), url_for("accounts.profile"))
     if request.method == "GET" or request.form.get("buoc") != "xac-nhan":
         return _enrolment_page(next_url, start=request.method == "POST")
-    key, address = f"uid:{current_user.id}", web.client_address()
+    key, address = f"uid:{current_user.id}", client_address()
     if not throttle.reserve(throttle.SECOND_FACTOR, key, address):
         return render_template("accounts/second_factor.html", next=next_url, error=auth.TOO_MANY), 429
     with get_db().transaction() as tx:

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from handbook.accounts import audit, principal
 from handbook.accounts.audit import Actor
-from handbook.accounts.models import ApiToken, as_utc, utcnow
+from handbook.accounts.models import ApiToken
 from handbook.accounts.principal import Principal
+from handbook.clock import as_utc, utcnow
 from handbook.errors import NotFound
 
 PREFIX = "stdv_"

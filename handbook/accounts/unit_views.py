@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import render_template
 
 from handbook.accounts import directory, permissions, units
-from handbook.accounts.access import current_permissions, role_required
+from handbook.accounts.access import current_permissions
 from handbook.accounts.views import bp
 from handbook.accounts.vocabulary import UNIT_VIEWER_ROLES
-from handbook.db import session
+from handbook.app_db import session
+from handbook.policies import role_required
 
 
 @bp.get("/don-vi")

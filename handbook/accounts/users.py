@@ -10,11 +10,14 @@ from sqlalchemy.orm import Session
 
 from handbook.accounts import audit, codes, members, tokens
 from handbook.accounts.audit import Actor
-from handbook.accounts.models import Membership, User, utcnow
+from handbook.accounts.models import Membership, User
+from handbook.clock import utcnow
 from handbook.errors import Conflict, Invalid, NotFound, Problem
 from handbook.text import collapse_spaces, fold, nfc
 
 USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:[._-][a-z0-9]+)*$")
+# Erased members keep their row under a name no username can have (see USERNAME_PATTERN).
+ERASED_PREFIX = "~"
 MEMBER_CODE_PATTERN = re.compile(r"^[0-9A-Z.-]{3,20}$")
 MAX_NAME = 120
 
@@ -157,3 +160,8 @@ def current_cells(session: Session, user_ids: list[int]) -> dict[int, Membership
     rows = session.scalars(select(Membership).where(Membership.user_id.in_(user_ids),
                                                     Membership.ended_at.is_(None)))
     return {m.user_id: m for m in rows}
+
+
+def is_erased(user: User) -> bool:
+    """The member's personal data was erased (privacy/erase.py); the row stays for figures."""
+    return user.username.startswith(ERASED_PREFIX)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from handbook.accounts import auth, mfa, throttle, web
-from handbook.accounts.access import demo_allowed, member_required, public
-from handbook.accounts.models import User, as_utc
+from handbook import throttle
+from handbook.accounts import auth, mfa, web
+from handbook.accounts.access import demo_allowed
+from handbook.accounts.models import User
 from handbook.accounts.vocabulary import ROLES, UNIT_KINDS
-from handbook.db import get_db, session
+from handbook.app_db import get_db, session
 from handbook.errors import Invalid, Problem
+from handbook.policies import member_required, public
+from handbook.proxy import client_address
 from handbook.security import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -33,7 +34,7 @@ def login():
     if request.method == "GET":
         return _login_page()
     username = request.form.get("ten_dang_nhap", "").strip()
-    password, address = request.form.get("mat_khau", ""), web.client_address()
+    password, address = request.form.get("mat_khau", ""), client_address()
     if not throttle.reserve(throttle.LOGIN, username, address):
         return _login_page(auth.TOO_MANY, 429)
     outcome = auth.authenticate(session(), web.passwords(), username, password, demo_allowed())
@@ -75,7 +76,7 @@ def login_second_factor():
 
 def _verify_pending(pending: dict, code: str):
     """The user when the code is right; otherwise the message to show."""
-    key, address = f"uid:{pending['uid']}", web.client_address()
+    key, address = f"uid:{pending['uid']}", client_address()
     if not throttle.reserve(throttle.SECOND_FACTOR, key, address):
         return auth.TOO_MANY
     user = session().get(User, pending["uid"])
@@ -107,7 +108,7 @@ def activate():
     if request.method == "GET":
         return render_template("accounts/activate.html")
     form = request.form
-    username, address = form.get("ten_dang_nhap", "").strip(), web.client_address()
+    username, address = form.get("ten_dang_nhap", "").strip(), client_address()
     if not throttle.reserve(throttle.CODE, username, address):
         return render_template("accounts/activate.html", error=auth.TOO_MANY, username=username), 429
     try:
@@ -132,11 +133,3 @@ def _redeem(username: str, code: str, new: str, again: str) -> None:
 @bp.app_context_processor
 def account_context() -> dict:
     return {"unit_kinds": UNIT_KINDS, "roles_vi": ROLES}
-
-
-_VIETNAM = timezone(timedelta(hours=7))
-
-
-@bp.app_template_filter("gio")
-def vietnam_time(value) -> str:
-    return as_utc(value).astimezone(_VIETNAM).strftime("%d/%m/%Y %H:%M") if value else ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, session
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
@@ -14,6 +14,7 @@ from handbook.accounts.access import AUTH_AT
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import User
 from handbook.accounts.passwords import HashParams, Passwords
+from handbook.proxy import client_address
 
 PENDING = "_second_factor"
 PENDING_SECONDS = 300
@@ -31,11 +32,6 @@ def code_key() -> bytes:
     """Key of the one-time codes' HMAC, derived from SECRET_KEY for this purpose only."""
     secret = current_app.config["SECRET_KEY"].encode()
     return hashlib.sha256(b"handbook.one-time-codes\0" + secret).digest()
-
-
-def client_address() -> str:
-    # The peer address; X-Forwarded-For counts only once a trusted ProxyFix rewrote it.
-    return request.remote_addr or ""
 
 
 def actor() -> Actor:

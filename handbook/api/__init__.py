@@ -4,27 +4,9 @@ document built from the routes."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, request
+from flask import Blueprint, Flask
 
-PREFIX = "/api/v1"
-bp = Blueprint("api", __name__, url_prefix=PREFIX)
-
-
-def is_api_request() -> bool:
-    """Anything under /api/ speaks JSON and takes bearer tokens only: no cookie, so no
-    cross-site forgery. (Kept free of other imports: access, errors and security ask.)"""
-    return request.path.startswith("/api/")
-
-
-def wants_json() -> bool:
-    """The answer, errors included, is JSON for the API, for `.json` addresses, for
-    clients that prefer it, and for a JSON body unless the client asks for a page; a
-    page otherwise."""
-    if is_api_request() or request.path.endswith(".json"):
-        return True
-    # With no Accept, or */*, the first offer wins: a JSON body tips it.
-    offers = ["application/json", "text/html"] if request.is_json else ["text/html", "application/json"]
-    return request.accept_mimetypes.best_match(offers, default=offers[0]) == "application/json"
+from handbook.api.blueprint import bp
 
 
 def init_app(app: Flask) -> Blueprint:

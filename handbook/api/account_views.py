@@ -9,21 +9,27 @@ from flask import current_app, g, jsonify
 from flask_login import current_user
 from sqlalchemy import select
 
-from handbook.accounts import auth, mfa, principal, throttle, tokens, web
-from handbook.accounts.access import demo_allowed, member_required, public
+from handbook import throttle
+from handbook.accounts import auth, mfa, principal, tokens, web
+from handbook.accounts.access import demo_allowed
 from handbook.accounts.models import ApiToken, Unit, User
 from handbook.accounts.principal import Principal
 from handbook.accounts.vocabulary import ROLES
-from handbook.api import bp, params
+from handbook.api import params
+from handbook.api.blueprint import bp
 from handbook.api.openapi import operation
 from handbook.api.present import unit_json
-from handbook.db import get_db, iso, session
+from handbook.app_db import get_db, session
+from handbook.db import iso
 from handbook.errors import (
     SecondFactorRequired,
     TooManyAttempts,
     Unauthorized,
     refuse_unknown,
 )
+from handbook.notifications import inbox
+from handbook.policies import member_required, public
+from handbook.proxy import client_address
 from handbook.text import storable
 
 TAG = "Tài khoản"
@@ -49,7 +55,7 @@ def _token_request(body: dict) -> TokenRequest:
 
 
 def _check_password(form: TokenRequest) -> User:
-    address = web.client_address()
+    address = client_address()
     if not throttle.reserve(throttle.LOGIN, form.username, address):
         raise TooManyAttempts(auth.TOO_MANY)
     outcome = auth.authenticate(session(), web.passwords(), form.username, form.password,
@@ -63,7 +69,7 @@ def _check_password(form: TokenRequest) -> User:
 
 
 def _check_second_factor(user: User, code: str) -> None:
-    key, address = f"uid:{user.id}", web.client_address()
+    key, address = f"uid:{user.id}", client_address()
     if not code:
         raise SecondFactorRequired("Nhập mã 6 số trong ứng dụng xác thực của bạn.")
     if not throttle.reserve(throttle.SECOND_FACTOR, key, address):
@@ -147,5 +153,5 @@ def me_json(user: Principal) -> dict:
         "roles": [{"role": grant.role, "label": ROLES[grant.role],
                    "unit": unit_json(units[grant.unit_id]) if grant.unit_id in units else None}
                   for grant in perms.grants],
-        "second_factor": user.has_totp, "unread_notifications": user.unread_notifications,
+        "second_factor": user.has_totp, "unread_notifications": inbox.unread_of(user),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from handbook.api import bp
+from handbook.api.blueprint import bp
 
 ALLOWED_HEADERS = "Authorization, Content-Type, If-None-Match"
 EXPOSED_HEADERS = "ETag, Retry-After"

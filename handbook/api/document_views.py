@@ -7,13 +7,15 @@ import json
 
 from flask import Response, current_app, jsonify, request
 
-from handbook.accounts.access import member_required
-from handbook.api import bp, params, schemas
+from handbook.api import params, schemas
+from handbook.api.blueprint import bp
 from handbook.api.openapi import Param, operation
+from handbook.app_db import session
 from handbook.content import library
 from handbook.content.models import Document
 from handbook.content.vocabulary import EFFECT_STATUSES
-from handbook.db import iso, session
+from handbook.db import iso
+from handbook.policies import member_required
 from handbook.search import completion, presenters, service
 from handbook.search.query import MAX_QUERY_CHARS
 from handbook.search.views import pool

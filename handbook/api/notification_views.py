@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import jsonify
 from flask_login import current_user
 
-from handbook.accounts.access import member_required
-from handbook.api import bp, params
+from handbook.api import params
+from handbook.api.blueprint import bp
 from handbook.api.openapi import operation
-from handbook.db import get_db, iso, session
+from handbook.app_db import get_db, session
+from handbook.db import iso
 from handbook.notifications import inbox
 from handbook.notifications.models import Notification
+from handbook.policies import member_required
 
 TAG = "Thông báo"
 

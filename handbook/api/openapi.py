@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from flask import Flask
 
-from handbook.accounts.access import policy_of
 from handbook.api import schemas
 from handbook.db import MAX_ID
+from handbook.policies import policy_of
 
 OPERATION_ATTR = "api_operation"
 _RULE_ARG = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")

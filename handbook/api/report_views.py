@@ -6,12 +6,15 @@ from __future__ import annotations
 from flask import current_app, jsonify
 
 from handbook.accounts import web
-from handbook.accounts.access import current_permissions, role_required
+from handbook.accounts.access import current_permissions
 from handbook.accounts.vocabulary import UNIT_VIEWER_ROLES
-from handbook.api import bp, params
+from handbook.api import params
+from handbook.api.blueprint import bp
 from handbook.api.openapi import Param, operation
 from handbook.api.present import campaign_ref, ratio_json, unit_json
-from handbook.db import MAX_ID, get_db, iso, session
+from handbook.app_db import get_db, session
+from handbook.db import MAX_ID, iso
+from handbook.policies import role_required
 from handbook.reports import grid, pages, scope
 from handbook.reports.rollup import Tally, UnitLine
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import current_app, jsonify
 
-from handbook.accounts.access import public
-from handbook.api import PREFIX, bp, openapi
+from handbook.api import openapi
+from handbook.api.blueprint import PREFIX, bp
+from handbook.policies import public
 
 SPEC = "api.openapi"
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 from flask import current_app, jsonify
 from flask_login import current_user
 
-from handbook.accounts.access import member_required
-from handbook.api import bp, params
+from handbook.api import params
+from handbook.api.blueprint import bp
 from handbook.api.openapi import operation
 from handbook.api.present import ratio_json
-from handbook.db import get_db, iso, session
+from handbook.app_db import get_db, session
+from handbook.db import iso
 from handbook.errors import Invalid, Problem
 from handbook.limits import cap_body
+from handbook.policies import member_required
 from handbook.study import completion, overview, reading
 from handbook.study.models import Completion
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from handbook.db import Base, utcnow
+from handbook.clock import utcnow
+from handbook.db import Base
 
 
 class Attachment(Base):

@@ -7,12 +7,13 @@ from pathlib import Path
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, request, send_file, url_for
 
 from handbook.accounts import web
-from handbook.accounts.access import current_permissions, member_required, role_required
+from handbook.accounts.access import current_permissions
 from handbook.accounts.vocabulary import ADMIN, EDITOR
+from handbook.app_db import get_db, session
 from handbook.attachments import content_types, services
 from handbook.attachments.models import Attachment
-from handbook.db import get_db, session
 from handbook.errors import Invalid, StorageFull
+from handbook.policies import member_required, role_required
 from handbook.security import safe_next
 
 bp = Blueprint("attachments", __name__)

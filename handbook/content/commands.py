@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from handbook.app_db import get_db
 from handbook.cli import echo_problems, handbook_cli
+from handbook.clock import as_utc
 from handbook.content import importer
-from handbook.db import as_utc, get_db
 
 
 def _content_dir(directory: str | None) -> Path:

@@ -7,8 +7,9 @@ from dataclasses import replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from handbook.clock import utcnow
 from handbook.content import versioning
-from handbook.content.models import Document, DocumentTag, Relation, Revision, Section, utcnow
+from handbook.content.models import Document, DocumentTag, Relation, Revision, Section
 from handbook.content.render import Rendered, render
 from handbook.content.source import DocumentMeta, SourceDocument, parse_source
 from handbook.content.vocabulary import number_key

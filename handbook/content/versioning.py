@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from handbook.content.models import ContentVersion, utcnow
-from handbook.db import as_utc
+from handbook.clock import as_utc, utcnow
+from handbook.content.models import ContentVersion
 
 
 def bump(session: Session) -> None:

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from handbook.accounts.access import member_required
+from handbook.app_db import session
 from handbook.content import library
 from handbook.content.versioning import VersionedCache
 from handbook.content.vocabulary import EFFECT_STATUSES
-from handbook.db import session
 from handbook.params import Args
+from handbook.policies import member_required
 from handbook.security import safe_next
 
 bp = Blueprint("content", __name__)
@@ -99,8 +99,3 @@ def reading_preferences() -> dict:
     size = request.cookies.get(FONT_COOKIE, "vua")
     return {"font_size": size if size in FONT_SIZES else "vua", "font_sizes": FONT_SIZES,
             "effect_statuses": EFFECT_STATUSES}
-
-
-@bp.app_template_filter("ngay")
-def vietnamese_date(value) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""

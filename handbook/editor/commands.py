@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from handbook.app_db import get_db
 from handbook.cli import handbook_cli
-from handbook.db import get_db
 from handbook.editor import publishing
 
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from werkzeug.datastructures import MultiDict
 
+from handbook.clock import VIETNAM
 from handbook.db import MAX_ID
 from handbook.editor.drafting import FIELDS, EditorForm, RelationRow
 from handbook.params import Args
-from handbook.study.campaigns import VIETNAM
 
 MAX_BODY = 1_000_000
 EMPTY_RELATION_ROWS = 2

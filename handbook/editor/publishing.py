@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from handbook.accounts import audit
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import User
+from handbook.clock import as_utc, utcnow
 from handbook.content import library, revisions, versioning
-from handbook.content.models import Document, Revision, utcnow
-from handbook.db import Database, as_utc, iso
+from handbook.content.models import Document, Revision
+from handbook.db import Database, iso
 from handbook.editor import workflow
 from handbook.errors import HandbookError, StorageFull
 from handbook.search import indexer

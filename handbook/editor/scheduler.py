@@ -9,7 +9,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from handbook.db import Database, get_db
+from handbook.app_db import get_db
+from handbook.db import Database
 from handbook.editor import publishing
 from handbook.periodic import Periodic, start_in
 

@@ -8,16 +8,16 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from markupsafe import Markup
 
 from handbook.accounts import web
-from handbook.accounts.access import current_permissions, role_required
+from handbook.accounts.access import current_permissions
 from handbook.accounts.vocabulary import ADMIN, EDITOR
+from handbook.app_db import get_db, session
 from handbook.content import vocabulary
 from handbook.content.render import render
-from handbook.db import as_utc, get_db, session
 from handbook.editor import history, listing, params, publishing, workflow
 from handbook.editor.drafting import FIELD_LABELS, EditorForm, from_document
 from handbook.errors import Conflict, Invalid, Problem
 from handbook.params import Args
-from handbook.study.campaigns import VIETNAM
+from handbook.policies import role_required
 
 bp = Blueprint("editor", __name__, url_prefix="/bien-tap")
 EDITORS = (EDITOR, ADMIN)
@@ -49,12 +49,6 @@ def _raise_limits_for_editors() -> None:
 def _vocabularies() -> dict:
     return {"doc_types": vocabulary.DOC_TYPES, "issuers": vocabulary.ISSUERS,
             "relation_kinds": vocabulary.RELATION_KINDS, "field_labels": FIELD_LABELS}
-
-
-@bp.app_template_filter("gio")
-def vietnam_time(value) -> str:
-    """A stored UTC time as Vietnam wall-clock time."""
-    return as_utc(value).astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") if value else ""
 
 
 def _index_root() -> Path:

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from handbook.accounts import audit
 from handbook.accounts.audit import Actor
+from handbook.clock import utcnow
 from handbook.content import revisions, versioning
-from handbook.content.models import Document, Revision, utcnow
+from handbook.content.models import Document, Revision
 from handbook.content.source import parse_source
 from handbook.editor.drafting import EditorForm, build_source
 from handbook.errors import Conflict, Invalid, NotFound, Problem

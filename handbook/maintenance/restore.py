@@ -25,8 +25,8 @@ from flask import Flask
 from handbook import migrate
 from handbook.accounts import audit
 from handbook.accounts.audit import Actor
+from handbook.app_db import get_db
 from handbook.content import versioning
-from handbook.db import get_db
 from handbook.fsutil import disk_space, fsync_dir, fsync_path
 from handbook.maintenance import MaintenanceError, postgres, sqlite
 from handbook.maintenance.backup import manifest_path, sha256, source_file

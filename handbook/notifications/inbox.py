@@ -9,11 +9,30 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from handbook.db import utcnow
+from handbook.accounts import principal
+from handbook.clock import utcnow
 from handbook.errors import NotFound
 from handbook.notifications.models import Notification
 
 PER_PAGE = 20
+UNREAD = "unread"
+
+
+def _unread_of(user_id):
+    return (select(func.count())
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .scalar_subquery())
+
+
+def count_unread_each_request() -> None:
+    """The menu's badge: the unread count rides on the one query that loads the
+    signed-in user (the index on user_id, read_at answers it)."""
+    principal.count_each_request(UNREAD, _unread_of)
+
+
+def unread_of(user) -> int:
+    """The signed-in user's unread count, as loaded with them; 0 when signed out."""
+    return user.count(UNREAD) if isinstance(user, principal.Principal) else 0
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from handbook.db import Base, utcnow
+from handbook.clock import utcnow
+from handbook.db import Base
 
 
 class Notification(Base):

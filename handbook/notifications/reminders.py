@@ -17,7 +17,7 @@ from handbook.accounts import audit
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import Membership, Unit
 from handbook.accounts.permissions import Permissions
-from handbook.db import utcnow
+from handbook.clock import utcnow
 from handbook.errors import NotFound
 from handbook.notifications.models import Notification, Reminder
 from handbook.study import campaigns, progress, sql

@@ -7,12 +7,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from handbook.accounts import web
-from handbook.accounts.access import current_permissions, member_required, role_required
+from handbook.accounts.access import current_permissions
 from handbook.accounts.vocabulary import DEPUTY_SECRETARY, SECRETARY
-from handbook.db import get_db, session
+from handbook.app_db import get_db, session
 from handbook.notifications import inbox, reminders
 from handbook.notifications.reminders import ReminderResult
 from handbook.params import Args
+from handbook.policies import member_required, role_required
 
 bp = Blueprint("notifications", __name__)
 # The cell report page (reports blueprint) the reminder form sits on.

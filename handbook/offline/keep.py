@@ -11,9 +11,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handbook.clock import utcnow
 from handbook.content.models import Document, Revision
 from handbook.study import campaigns
-from handbook.study.models import Campaign, CampaignDocument, utcnow
+from handbook.study.models import Campaign, CampaignDocument
 
 
 @dataclass(frozen=True)

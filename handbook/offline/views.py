@@ -8,9 +8,9 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 
-from handbook.accounts.access import member_required, public
-from handbook.db import session
+from handbook.app_db import session
 from handbook.offline import keep, pwa
+from handbook.policies import member_required, public
 
 bp = Blueprint("offline", __name__)
 OFFLINE_TEMPLATE = "offline/offline.html"

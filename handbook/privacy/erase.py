@@ -26,10 +26,6 @@ class Erasure:
     already: bool = False
 
 
-def is_erased(user: User) -> bool:
-    return user.username.startswith(registry.ERASED_PREFIX)
-
-
 def _refuse(tx: Session, actor: Actor, user: User, confirmation: str) -> None:
     if actor.user_id == user.id:
         raise Conflict("Không thể tự xóa dữ liệu của chính mình.")
@@ -59,7 +55,7 @@ def erase_member(tx: Session, actor: Actor, user_id: int, confirmation: str) -> 
     """De-identify the member in tx, confirmed by typing their username. Refuses
     erasing oneself or the last administrator; an erased member is left as is."""
     user = users.get_user(tx, user_id)
-    if is_erased(user):
+    if users.is_erased(user):
         return Erasure(user.id, already=True)
     _refuse(tx, actor, user, confirmation)
     identity = Identity.of(user)

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from handbook.accounts import audit, users
 from handbook.accounts.audit import Actor
-from handbook.db import iso, utcnow
+from handbook.clock import utcnow
+from handbook.db import iso
 from handbook.privacy import registry
 from handbook.privacy.registry import Identity, Link
 

@@ -29,11 +29,11 @@ from typing import Any
 
 from sqlalchemy import JSON, ColumnElement, MetaData, String, Table, Text, and_
 
-from handbook.db import utcnow
+from handbook.accounts import users
+from handbook.clock import utcnow
 from handbook.models import metadata
 
 DELETE, SCRUB, KEEP = "delete", "scrub", "keep"
-ERASED_PREFIX = "~"  # usernames never start with it (users.USERNAME_PATTERN)
 ERASED_ACTION = "privacy.erased"  # the audit action of an erasure (restore looks for it)
 ERASED_TEXT = "[đã xóa]"
 REFLECTION_ERASED = "(Nội dung đã được xóa theo yêu cầu bảo vệ dữ liệu cá nhân.)"
@@ -102,7 +102,7 @@ def pseudonym(identity: Identity, _old: Any = None) -> str:
 def unusable_username(identity: Identity, _old: Any) -> str:
     # Sign-in looks names up in lower case and no form accepts '~': nobody can
     # sign in as, activate or import over this account again.
-    return f"{ERASED_PREFIX}{identity.user_id}-{secrets.token_hex(8).upper()}"
+    return f"{users.ERASED_PREFIX}{identity.user_id}-{secrets.token_hex(8).upper()}"
 
 
 def _new_session_version(_identity: Identity, _old: Any) -> str:

@@ -12,8 +12,8 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from handbook.accounts.models import Unit
+from handbook.clock import VIETNAM
 from handbook.reports import figures
-from handbook.study.campaigns import VIETNAM
 
 BAR_HEIGHT, GAP, LABEL_WIDTH, WIDTH = 28, 8, 130, 340
 MAX_BARS = 30

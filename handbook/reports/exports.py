@@ -14,10 +14,10 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handbook.accounts.models import Unit, as_utc
+from handbook.accounts.models import Unit
 from handbook.accounts.permissions import Permissions
+from handbook.clock import VIETNAM, as_utc
 from handbook.reports import figures, rollup, scope
-from handbook.study.campaigns import VIETNAM
 from handbook.study.models import Campaign
 from handbook.study.progress import percent
 

@@ -10,14 +10,14 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from handbook.accounts.models import Membership, Unit, User, as_utc
+from handbook.accounts.models import Membership, Unit, User
 from handbook.accounts.permissions import Permissions
+from handbook.clock import VIETNAM, as_utc, utcnow
 from handbook.content.models import Document
 from handbook.reports import reading_review, scope
 from handbook.study import progress
-from handbook.study.campaigns import VIETNAM
 from handbook.study.completion import secretary_cells
-from handbook.study.models import Campaign, CampaignDocument, Completion, Reflection, utcnow
+from handbook.study.models import Campaign, CampaignDocument, Completion, Reflection
 from handbook.study.progress import Ratio
 
 DONE, STUDYING, NOT_STARTED = "done", "studying", "not_started"

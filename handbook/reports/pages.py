@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from handbook.accounts.models import Unit
 from handbook.accounts.permissions import Permissions
-from handbook.db import utcnow
+from handbook.clock import utcnow
 from handbook.reports import charts, rollup, scope
 from handbook.reports.cache import FiguresCache
 from handbook.reports.rollup import Rollup

@@ -11,8 +11,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handbook.accounts.models import Membership, Unit, User, as_utc
+from handbook.accounts.models import Membership, Unit, User
 from handbook.accounts.permissions import Permissions
+from handbook.clock import as_utc
 from handbook.content.models import Document
 from handbook.reports import scope
 from handbook.study.models import Campaign, CampaignDocument, ReadingEvent

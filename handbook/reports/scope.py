@@ -11,9 +11,10 @@ from handbook.accounts.audit import Actor
 from handbook.accounts.models import Unit
 from handbook.accounts.permissions import Permissions, visible_unit
 from handbook.accounts.vocabulary import MEMBER_UNIT_KINDS
+from handbook.clock import utcnow
 from handbook.errors import NotFound
 from handbook.study import campaigns
-from handbook.study.models import Campaign, CampaignUnit, utcnow
+from handbook.study.models import Campaign, CampaignUnit
 
 
 def unit(session: Session, perms: Permissions, unit_id: int) -> Unit:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template, request
 
 from handbook.accounts import web
-from handbook.accounts.access import current_permissions, role_required
+from handbook.accounts.access import current_permissions
 from handbook.accounts.vocabulary import UNIT_VIEWER_ROLES
-from handbook.db import MAX_ID, get_db, session
+from handbook.app_db import get_db, session
+from handbook.db import MAX_ID
 from handbook.errors import NotFound
 from handbook.params import to_int
+from handbook.policies import role_required
 from handbook.reports import exports, grid, pages, reading_review, scope
 from handbook.reports.cache import FiguresCache
 from handbook.security import opened_here

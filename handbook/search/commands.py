@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from handbook.app_db import session
 from handbook.cli import handbook_cli
-from handbook.db import session
 from handbook.search import evaluation, health, indexer, storage
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from handbook.app_db import get_db
 from handbook.content import versioning
-from handbook.db import Database, get_db
+from handbook.db import Database
 from handbook.periodic import Periodic, start_in
 from handbook.search import health, indexer, storage
 

@@ -1,5 +1,5 @@
 """Search's rate limit at the HTTP boundary: costly searches counted per account and per
-address in the app's shared counter store (accounts.throttle, memory:// or Redis).
+address in the app's shared counter store (handbook/throttle.py, memory:// or Redis).
 
 Only costly searches count, as only failures count for logins: a query longer than
 LONG_QUERY_CHARS (counted before it runs) or a search that took longer than
@@ -14,8 +14,9 @@ import time
 from flask import Flask, g, request
 from flask_login import current_user
 
-from handbook.accounts import throttle, web
+from handbook import throttle
 from handbook.errors import TooManyAttempts
+from handbook.proxy import client_address
 
 COSTLY_SECONDS = 0.1  # a normal search takes 5–30 ms on the library
 LONG_QUERY_CHARS = 100  # a few words are under 40; a pasted paragraph is not
@@ -48,7 +49,7 @@ def _who() -> tuple[str, str] | None:
     (access control refuses the others before any search runs)."""
     if request.endpoint not in ENDPOINTS or not current_user.is_authenticated:
         return None
-    return f"uid:{current_user.id}", web.client_address()
+    return f"uid:{current_user.id}", client_address()
 
 
 def _before() -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
-from handbook.accounts.access import member_required
-from handbook.api import wants_json
+from handbook.negotiation import wants_json
+from handbook.policies import member_required
 from handbook.search import completion, service, throttling
 from handbook.search.presenters import (
     FACET_LABELS,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -19,14 +19,14 @@ from handbook.accounts.audit import Actor
 from handbook.accounts.models import Membership, Unit
 from handbook.accounts.permissions import Permissions
 from handbook.accounts.vocabulary import COMMITTEE_VIEWER, EDITOR
+from handbook.clock import VIETNAM, utcnow
 from handbook.content.models import Document
 from handbook.errors import Invalid, NotFound, Problem
 from handbook.params import to_date, to_int
 from handbook.study.documents import editions
-from handbook.study.models import Campaign, CampaignDocument, CampaignUnit, utcnow
+from handbook.study.models import Campaign, CampaignDocument, CampaignUnit
 from handbook.text import collapse_spaces, nfc
 
-VIETNAM = timezone(timedelta(hours=7), "ICT")  # no daylight saving time
 MAX_TITLE, MAX_DESCRIPTION = 300, 5000
 Users = Iterable[int] | Select
 

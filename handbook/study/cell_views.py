@@ -6,13 +6,14 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from handbook.accounts import web
-from handbook.accounts.access import current_permissions, role_required
+from handbook.accounts.access import current_permissions
 from handbook.accounts.vocabulary import DEPUTY_SECRETARY, SECRETARY
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.params import Args
+from handbook.policies import role_required
 from handbook.security import opened_here, safe_next
 from handbook.study import cell, completion, reflections
-from handbook.study.views import bp
+from handbook.study.blueprint import bp
 
 CELL_ROLES = (SECRETARY, DEPUTY_SECRETARY)
 

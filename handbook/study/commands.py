@@ -7,8 +7,8 @@ import time
 import click
 from flask import current_app
 
+from handbook.app_db import get_db
 from handbook.cli import handbook_cli
-from handbook.db import get_db
 from handbook.errors import HandbookError
 from handbook.study import demo, history
 

@@ -18,11 +18,12 @@ from handbook.accounts.audit import Actor
 from handbook.accounts.models import Membership, User
 from handbook.accounts.permissions import Permissions
 from handbook.accounts.vocabulary import CELL_ROLES
+from handbook.clock import utcnow
 from handbook.content.models import Document
 from handbook.errors import Invalid, NotFound, Problem
 from handbook.study import documents, progress, quizzes, sql
 from handbook.study.documents import StudyDocument
-from handbook.study.models import Completion, SectionRead, utcnow
+from handbook.study.models import Completion, SectionRead
 from handbook.study.quizzes import Requirement
 
 SELF, SECRETARY = "self", "secretary"

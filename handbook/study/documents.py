@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 
 from handbook.accounts import audit
 from handbook.accounts.audit import Actor
+from handbook.clock import as_utc
 from handbook.content import versioning
 from handbook.content.models import Document, Revision, Section
 from handbook.content.versioning import VersionedCache
-from handbook.db import as_utc
 from handbook.errors import NotFound
 
 WORDS_PER_SECOND = 5

@@ -25,11 +25,12 @@ from handbook.accounts.audit import Actor
 from handbook.accounts.demo import ROOT_CODE
 from handbook.accounts.models import Membership, RoleGrant, Unit, User
 from handbook.accounts.vocabulary import SECRETARY
+from handbook.clock import utcnow
 from handbook.content.models import Document, Section
 from handbook.errors import Conflict, NotFound
 from handbook.study import campaigns
 from handbook.study.documents import editions, required_seconds
-from handbook.study.models import Campaign, Completion, ReadingEvent, SectionRead, utcnow
+from handbook.study.models import Campaign, Completion, ReadingEvent, SectionRead
 from handbook.study.reading import MAX_CREDIT
 
 SEED = 35

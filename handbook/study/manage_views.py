@@ -6,13 +6,14 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from handbook.accounts import web
-from handbook.accounts.access import current_permissions, role_required
+from handbook.accounts.access import current_permissions
 from handbook.accounts.vocabulary import COMMITTEE_VIEWER, EDITOR
-from handbook.db import get_db, session
+from handbook.app_db import get_db, session
 from handbook.errors import Invalid
 from handbook.params import Args
+from handbook.policies import role_required
 from handbook.study import campaigns, documents, quizzes
-from handbook.study.views import bp
+from handbook.study.blueprint import bp
 
 MANAGERS = (EDITOR, COMMITTEE_VIEWER)
 

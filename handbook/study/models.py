@@ -23,7 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from handbook.db import Base, utcnow
+from handbook.clock import utcnow
+from handbook.db import Base
 
 
 class Campaign(Base):

@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handbook.accounts.models import as_utc
+from handbook.clock import as_utc, utcnow
 from handbook.content.models import Document
 from handbook.study import campaigns, completion, progress
-from handbook.study.models import Campaign, CampaignDocument, utcnow
+from handbook.study.models import Campaign, CampaignDocument
 from handbook.study.progress import Ratio
 
 

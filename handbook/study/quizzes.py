@@ -10,17 +10,12 @@ from sqlalchemy.orm import Session
 
 from handbook.accounts import audit
 from handbook.accounts.audit import Actor
+from handbook.clock import utcnow
 from handbook.errors import Invalid, NotFound, Problem
 from handbook.params import to_int
 from handbook.study import campaigns
 from handbook.study.documents import StudyDocument
-from handbook.study.models import (
-    Campaign,
-    CampaignDocument,
-    QuizAttempt,
-    QuizQuestion,
-    utcnow,
-)
+from handbook.study.models import Campaign, CampaignDocument, QuizAttempt, QuizQuestion
 from handbook.text import collapse_spaces, nfc
 
 MAX_PROMPT, MAX_CHOICE = 1000, 300

@@ -34,11 +34,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import case, func, literal
 from sqlalchemy.orm import Session
 
+from handbook.clock import utcnow
 from handbook.content.versioning import VersionedCache
 from handbook.errors import Invalid, Problem, UnexpectedField, refuse_unknown
 from handbook.study import documents, progress, sql, timeline
 from handbook.study.documents import StudyDocument
-from handbook.study.models import ReadingEvent, SectionRead, utcnow
+from handbook.study.models import ReadingEvent, SectionRead
 from handbook.text import storable
 
 MAX_BATCH = 50

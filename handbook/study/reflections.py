@@ -12,10 +12,11 @@ from handbook.accounts import audit
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import Membership, User
 from handbook.accounts.permissions import Permissions
+from handbook.clock import utcnow
 from handbook.errors import Conflict, Invalid, NotFound, Problem
 from handbook.study import campaigns
 from handbook.study.completion import member_of_my_cell, secretary_cells
-from handbook.study.models import Reflection, utcnow
+from handbook.study.models import Reflection
 from handbook.text import nfc
 
 MIN_TEXT, MAX_TEXT = 20, 10_000

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handbook.accounts.models import User
-from handbook.db import as_utc
+from handbook.clock import as_utc
 from handbook.study.models import ReadingEvent
 
 ZERO = timedelta(0)

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     jsonify,
@@ -16,12 +15,11 @@ from flask import (
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from handbook.accounts.access import member_required
-from handbook.content.versioning import VersionedCache
-from handbook.db import get_db, session
+from handbook.app_db import get_db, session
 from handbook.errors import Forbidden, Invalid, NotFound, Problem, UnexpectedField
 from handbook.limits import cap_body
 from handbook.params import Args
+from handbook.policies import member_required
 from handbook.study import (
     campaigns,
     completion,
@@ -31,14 +29,9 @@ from handbook.study import (
     reading,
     reflections,
 )
+from handbook.study.blueprint import bp
 
-bp = Blueprint("study", __name__)
 MAX_BATCH_BYTES = 64 * 1024
-
-
-@bp.record_once
-def _create_document_cache(state) -> None:
-    state.app.extensions["study.documents"] = VersionedCache(state.app.config["CONTENT_CACHE_TTL"])
 
 
 @bp.get("/hoc-tap")
@@ -138,9 +131,3 @@ def study_panel(slug: str | None) -> completion.DocumentStatus | None:
         return None
     found = documents.load_many(session(), {slug}, current_app.extensions["study.documents"])
     return completion.status(session(), current_user.id, found[slug]) if slug in found else None
-
-
-def load_views() -> Blueprint:
-    from handbook.study import cell_views, manage_views  # noqa: F401
-
-    return bp

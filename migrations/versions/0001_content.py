@@ -11,7 +11,6 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0001_content'
 down_revision = None
 branch_labels = None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0004_notifications'
 down_revision = '0003_study'
 branch_labels = None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0005_attachments'
 down_revision = '0004_notifications'
 branch_labels = None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0006_editor'
 down_revision = '0005_attachments'
 branch_labels = None

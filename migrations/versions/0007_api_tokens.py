@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0007_api_tokens'
 down_revision = '0006_editor'
 branch_labels = None

@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from handbook import create_app, migrate
-from handbook.db import get_db, session
+from handbook import migrate
+from handbook.app import create_app
+from handbook.app_db import get_db, session
 from handbook.search import indexer
 from tests import factories
 from tests.browser import roles

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from handbook.accounts.vocabulary import SECRETARY
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.notifications.models import Notification
 from tests.browser import roles
 from tests.browser.helpers import (

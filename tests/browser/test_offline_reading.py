@@ -9,8 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from handbook.db import get_db
-from handbook.study.models import Campaign, ReadingEvent, SectionRead, utcnow
+from handbook.app_db import get_db
+from handbook.clock import utcnow
+from handbook.study.models import Campaign, ReadingEvent, SectionRead
 from tests.browser.helpers import (
     cached_documents,
     cached_paths,

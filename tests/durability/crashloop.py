@@ -24,8 +24,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handbook import create_app, migrate
-from handbook.db import get_db
+from handbook import migrate
+from handbook.app import create_app
+from handbook.app_db import get_db
 from handbook.maintenance.sqlite import database_file
 from handbook.search import indexer
 from tests.conftest import TEST_CONTENT, import_folder

@@ -30,9 +30,9 @@ import time
 import traceback
 from pathlib import Path
 
-from handbook import create_app
 from handbook.accounts.audit import Actor
-from handbook.db import get_db
+from handbook.app import create_app
+from handbook.app_db import get_db
 from handbook.editor import drafting, publishing, workflow
 from handbook.fsutil import atomic_write_text
 from handbook.search import storage

@@ -15,10 +15,10 @@ from werkzeug.datastructures import MultiDict
 
 from handbook.accounts import tokens
 from handbook.accounts.audit import Actor
-from handbook.db import get_db, session
+from handbook.app_db import get_db, session
+from handbook.clock import VIETNAM
 from handbook.search import indexer
 from handbook.search.views import POOL
-from handbook.study.campaigns import VIETNAM
 from tests.unit.study.helpers import backdate_library
 
 DWELL = 120  # seconds on each section: more than any test section needs

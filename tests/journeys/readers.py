@@ -17,7 +17,7 @@ import re
 
 import openpyxl
 
-from handbook.api import PREFIX as BASE
+from handbook.api.blueprint import PREFIX as BASE
 
 _TAG = re.compile(r"<[^>]+>")
 _RATIO = re.compile(r"(\d+)% \((\d+)/(\d+)\)")

@@ -13,9 +13,10 @@ import pyotp
 import pytest
 from sqlalchemy.orm import close_all_sessions
 
-from handbook import create_app, migrate
+from handbook import migrate
 from handbook.accounts import totp
-from handbook.db import get_db
+from handbook.app import create_app
+from handbook.app_db import get_db
 from handbook.search import indexer
 from tests import factories
 from tests.conftest import app_config, login

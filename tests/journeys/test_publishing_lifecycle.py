@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import close_all_sessions
 
-from handbook import create_app
-from handbook.db import get_db
+from handbook.app import create_app
+from handbook.app_db import get_db
 from handbook.search import replica
 from handbook.search.views import POOL
 from tests.conftest import app_config, login

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from handbook import create_app
-from handbook.db import get_db
+from handbook.app import create_app
+from handbook.app_db import get_db
 from tests.conftest import app_config, login
 from tests.journeys import actions
 from tests.web.api.conftest import BASE, bearer, sign_in

@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import func, select, update
 
 from handbook.accounts.models import AuditEvent
-from handbook.content.models import Document, utcnow
-from handbook.db import get_db
+from handbook.app_db import get_db
+from handbook.clock import utcnow
+from handbook.content.models import Document
 from handbook.search import health
 from tests.conftest import FAST_PASSWORD_HASHING
 from tests.factories import editor_post

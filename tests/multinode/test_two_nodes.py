@@ -27,9 +27,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from handbook import create_app, migrate
+from handbook import migrate
 from handbook.accounts.vocabulary import EDITOR
-from handbook.db import get_db
+from handbook.app import create_app
+from handbook.app_db import get_db
 from tests import factories
 from tests.conftest import FAST_PASSWORD_HASHING, TEST_CONTENT, import_folder
 from tests.postgres import URL, requires_postgres

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
+from handbook.app_db import get_db
 from handbook.attachments.models import Attachment
-from handbook.db import get_db
 from tests.unit.study.helpers import make_campaign
 
 SLUG = "quy-dinh-37"

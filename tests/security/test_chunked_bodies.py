@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from handbook.api.study_views import MAX_BATCH_BYTES as API_LIMIT
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.study.models import ReadingEvent
 from handbook.study.views import MAX_BATCH_BYTES as PAGE_LIMIT
 

@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from handbook.accounts.vocabulary import CELL
-from handbook.db import Base, get_db
-from handbook.errors import CSRF_TITLE
+from handbook.app_db import get_db
+from handbook.db import Base
+from handbook.error_pages import CSRF_TITLE
 from tests import factories
 from tests.security.conftest import build_url, form_token, rules
 from tests.web.test_access_matrix import declared

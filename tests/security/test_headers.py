@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from flask import url_for
 
-from handbook import create_app, migrate
-from handbook.db import get_db
+from handbook import migrate
+from handbook.app import create_app
+from handbook.app_db import get_db
 from tests.conftest import FAST_PASSWORD_HASHING
 from tests.security.conftest import build_url, inline_code, rules
 

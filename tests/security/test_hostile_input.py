@@ -20,16 +20,17 @@ from flask import request
 from sqlalchemy import func, select, update
 
 from handbook.accounts import tokens
-from handbook.accounts.access import public
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import AuditEvent, RoleGrant
 from handbook.accounts.vocabulary import SECRETARY
+from handbook.app_db import get_db, session
+from handbook.clock import utcnow
 from handbook.content.models import Document
-from handbook.db import get_db, session, utcnow
 from handbook.editor import workflow
 from handbook.editor.drafting import FIELDS
 from handbook.models import metadata
 from handbook.notifications.models import Notification
+from handbook.policies import public
 from handbook.search import indexer
 from handbook.study import documents, quizzes, reflections
 from tests import factories

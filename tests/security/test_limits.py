@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.test import encode_multipart
 
-from handbook import create_app, migrate
-from handbook.accounts.access import public
-from handbook.db import get_db
+from handbook import migrate
+from handbook.app import create_app
+from handbook.app_db import get_db
+from handbook.policies import public
 from handbook.study.models import ReadingEvent
 from tests.conftest import FAST_PASSWORD_HASHING
 

@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from werkzeug.test import encode_multipart
 
 from handbook import config
+from handbook.app_db import get_db
 from handbook.content import render as render_module
 from handbook.content.models import Document, Revision
 from handbook.content.render import TOO_DEEP, TOO_SLOW, render
-from handbook.db import get_db
 from handbook.errors import Invalid
 from tests.conftest import import_folder
 from tests.factories import editor_post

@@ -7,7 +7,7 @@ import secrets
 
 import pytest
 
-from handbook import create_app
+from handbook.app import create_app
 from handbook.config import ConfigError
 
 EVIL = "evil.com"

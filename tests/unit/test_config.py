@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handbook import create_app
+from handbook.app import create_app
 from handbook.config import DEV_SECRET_KEY, ConfigError
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handbook.accounts import units, users
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.editor.listing import ListQuery, list_documents
 from tests import factories
 

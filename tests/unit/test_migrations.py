@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.models import metadata
 from tests.conftest import sqlite_only
 

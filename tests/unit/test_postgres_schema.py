@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from handbook import migrate
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.models import metadata
 from tests import factories
 from tests.conftest import import_folder, login

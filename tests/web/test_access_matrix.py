@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from handbook.accounts import access, members, principal
+from handbook import policies
+from handbook.accounts import members, principal
 from handbook.accounts.audit import Actor
-from handbook.db import get_db
+from handbook.app_db import get_db
 from tests.conftest import login
 
 UNIT_VIEWERS = {"secretary", "committee", "admin"}
@@ -40,7 +41,7 @@ ENDS_AT_LOGIN = {"accounts.logout", "accounts.login_second_factor"}
 
 
 def declared(app, endpoint: str) -> set[str] | None:
-    policy = access.policy_of(app, endpoint)
+    policy = policies.policy_of(app, endpoint)
     if policy is None:
         return None
     if policy.name == "public":
@@ -66,7 +67,7 @@ def rules(app):
 
 def test_every_route_declares_a_policy_and_is_in_the_matrix(app):
     for rule in rules(app):
-        assert access.policy_of(app, rule.endpoint) is not None, \
+        assert policies.policy_of(app, rule.endpoint) is not None, \
             f"{rule.endpoint} has no access policy decorator"
         pinned = EXPECTED.get(rule.endpoint, EXPECTED.get(rule.endpoint.split(".")[0] + ".*"))
         assert pinned is None or pinned == declared(app, rule.endpoint), \

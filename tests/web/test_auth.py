@@ -13,10 +13,11 @@ from urllib.parse import urlsplit
 import pytest
 from argon2 import PasswordHasher
 
-from handbook import create_app, migrate
+from handbook import migrate
 from handbook.accounts import auth, users
 from handbook.accounts.audit import Actor
-from handbook.db import get_db
+from handbook.app import create_app
+from handbook.app_db import get_db
 from tests import factories
 from tests.conftest import FAST_PASSWORD_HASHING, login
 

@@ -8,9 +8,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from handbook.accounts import codes, web
-from handbook.accounts.models import OneTimeCode, User, utcnow
+from handbook.accounts.models import OneTimeCode, User
 from handbook.accounts.vocabulary import CODE_RESET
-from handbook.db import get_db
+from handbook.app_db import get_db
+from handbook.clock import utcnow
 from tests.conftest import login
 
 NEW_PASSWORD = "Đảng viên trẻ Tân Lập 2025"

@@ -7,7 +7,7 @@ import io
 from sqlalchemy import select
 
 from handbook.accounts.models import AuditEvent, RoleGrant, Unit
-from handbook.db import get_db
+from handbook.app_db import get_db
 
 
 def audit_rows(app, action: str) -> list[AuditEvent]:

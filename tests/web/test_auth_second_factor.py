@@ -7,11 +7,12 @@ import re
 import pyotp
 import pytest
 
-from handbook import create_app, migrate
+from handbook import migrate
 from handbook.accounts import mfa
 from handbook.accounts.audit import Actor
 from handbook.accounts.vocabulary import ADMIN, SECRETARY
-from handbook.db import get_db
+from handbook.app import create_app
+from handbook.app_db import get_db
 from tests import factories
 from tests.conftest import FAST_PASSWORD_HASHING, login
 

@@ -7,7 +7,7 @@ import time
 from sqlalchemy import insert
 
 from handbook.accounts.models import User
-from handbook.db import get_db
+from handbook.app_db import get_db
 from tests import factories
 
 

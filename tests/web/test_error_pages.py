@@ -8,7 +8,7 @@ from sqlalchemy import update
 from handbook.accounts import users
 from handbook.accounts.access import SESSION_ENDED_MESSAGE, SIGN_IN_MESSAGE
 from handbook.accounts.models import User
-from handbook.db import get_db
+from handbook.app_db import get_db
 
 
 def test_missing_page_offers_search_and_a_way_back(client):

@@ -7,10 +7,11 @@ import re
 
 from sqlalchemy import update
 
-from handbook import create_app, migrate
+from handbook import migrate
+from handbook.app import create_app
+from handbook.app_db import get_db
 from handbook.content import versioning
 from handbook.content.models import Document
-from handbook.db import get_db
 
 
 def test_library_lists_published_documents(client):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from handbook import privacy
 from handbook.accounts import auth, codes, web
 from handbook.accounts.models import AuditEvent, User
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.privacy import registry
 from tests import factories
 from tests.conftest import login

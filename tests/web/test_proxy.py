@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from handbook import create_app, migrate
+from handbook import migrate
 from handbook.accounts.models import AuditEvent
+from handbook.app import create_app
+from handbook.app_db import get_db
 from handbook.config import ConfigError
-from handbook.db import get_db
 from tests import factories
 from tests.conftest import app_config, login
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.db import session
+from handbook.app_db import session
 from handbook.search import indexer
 
 

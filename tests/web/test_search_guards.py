@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.db import session
+from handbook.app_db import session
 from handbook.search import indexer, storage, throttling
 from tests import factories
 from tests.conftest import login

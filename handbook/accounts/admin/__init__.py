@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask import Blueprint, flash, redirect, request
 
 from handbook.accounts import web
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.errors import Conflict, Invalid, NotFound, Problem
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
@@ -40,9 +40,3 @@ def unit_id_by_code(tx, code: str, field: str) -> int:
     if unit is None:
         raise Invalid([Problem(field, f"Không tìm thấy đơn vị có mã “{code}”.")])
     return unit.id
-
-
-def load_views() -> Blueprint:
-    from handbook.accounts.admin import audit_views, imports, members, units  # noqa: F401
-
-    return bp

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import render_template
 
 from handbook.accounts import audit
-from handbook.accounts.access import role_required
 from handbook.accounts.admin import bp
 from handbook.accounts.vocabulary import ADMIN
-from handbook.db import session
+from handbook.app_db import session
 from handbook.params import Args
+from handbook.policies import role_required
 
 PER_PAGE = 50
 

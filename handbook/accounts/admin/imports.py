@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import current_app, render_template, request
 
 from handbook.accounts import importer, tables, web
-from handbook.accounts.access import role_required
 from handbook.accounts.admin import bp
 from handbook.accounts.vocabulary import ADMIN, UNIT_KINDS
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.errors import Invalid, Problem
+from handbook.policies import role_required
 
 
 @bp.route("/nhap-du-lieu", methods=["GET", "POST"])

@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import current_app, render_template, request, url_for
 
 from handbook.accounts import auth, members, mfa, roles, tokens, users, web
-from handbook.accounts.access import role_required
 from handbook.accounts.admin import apply, bp, form_text, unit_id_by_code
 from handbook.accounts.vocabulary import ADMIN, GRANTABLE_ROLES, ROLES
-from handbook.db import get_db, session
+from handbook.app_db import get_db, session
 from handbook.errors import Invalid
 from handbook.params import Args
-from handbook.privacy import erase
+from handbook.policies import role_required
 
 PER_PAGE = 50
 
@@ -60,7 +59,7 @@ def member_detail(user_id: int):
                            grants=roles.grants_of(session(), user.id),
                            roles=ROLES, grantable=sorted(GRANTABLE_ROLES),
                            devices=tokens.active_for(session(), user.id),
-                           erased=erase.is_erased(user))
+                           erased=users.is_erased(user))
 
 
 @bp.post("/dang-vien/<int:user_id>/thiet-bi/<int:token_id>/thu-hoi")
@@ -123,14 +122,6 @@ def member_issue_code(user_id: int):
         code = auth.issue_reset(tx, web.code_key(), user_id, hours, web.actor())
         user = users.get_user(tx, user_id)
     return render_template("admin/code_issued.html", user=user, code=code, hours=hours)
-
-
-@bp.post("/dang-vien/<int:user_id>/xoa-du-lieu")
-@role_required(ADMIN)
-def member_erase(user_id: int):
-    return apply(lambda tx, actor: erase.erase_member(tx, actor, user_id, form_text("xac_nhan", 64)),
-                 "Đã xóa, ẩn danh dữ liệu cá nhân; số liệu thống kê được giữ nguyên.",
-                 _back(user_id))
 
 
 @bp.post("/dang-vien/<int:user_id>/vai-tro")

@@ -6,11 +6,12 @@ from flask import render_template, request, url_for
 from sqlalchemy import func, select
 
 from handbook.accounts import directory, permissions, units
-from handbook.accounts.access import current_permissions, role_required
+from handbook.accounts.access import current_permissions
 from handbook.accounts.admin import apply, bp, form_text, unit_id_by_code
 from handbook.accounts.models import AuditEvent, Unit, User
 from handbook.accounts.vocabulary import ADMIN, UNIT_KINDS
-from handbook.db import session
+from handbook.app_db import session
+from handbook.policies import role_required
 
 
 @bp.get("/")

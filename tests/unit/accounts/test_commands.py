@@ -7,9 +7,9 @@ import re
 
 from sqlalchemy import select
 
-from handbook import create_app
 from handbook.accounts.models import User
-from handbook.db import get_db
+from handbook.app import create_app
+from handbook.app_db import get_db
 from tests import factories
 from tests.conftest import FAST_PASSWORD_HASHING
 

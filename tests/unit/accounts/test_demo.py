@@ -19,7 +19,7 @@ from handbook.accounts.vocabulary import (
     GRASSROOTS_COMMITTEE,
     PARTIAL_COMMITTEE,
 )
-from handbook.db import get_db
+from handbook.app_db import get_db
 
 
 def test_province_plan_matches_the_report():

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from handbook.accounts import importer, members, tables
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import OneTimeCode, Unit, User
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.errors import Invalid
 
 UNITS = [

@@ -10,7 +10,7 @@ from handbook.accounts import members, roles, units
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import Membership, RoleGrant, Unit
 from handbook.accounts.vocabulary import CELL, PARTIAL_COMMITTEE, SECRETARY
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.errors import Conflict, Invalid
 from tests import factories
 

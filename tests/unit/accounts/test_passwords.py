@@ -12,8 +12,8 @@ from handbook.accounts import auth
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import User
 from handbook.accounts.passwords import HashParams, Passwords, password_problems
+from handbook.app_db import get_db
 from handbook.config import ACCOUNT_DEFAULTS
-from handbook.db import get_db
 from tests import factories
 
 FAST = Passwords(HashParams(time_cost=1, memory_cost=64, parallelism=1))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from handbook import create_app
-from handbook.accounts import throttle
+from handbook import throttle
+from handbook.app import create_app
 from tests.conftest import app_config
 from tests.redis_server import STORES, redis_server, use_store  # noqa: F401  (fixture)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from handbook.app_db import get_db
 from handbook.attachments import storage
 from handbook.attachments.models import Attachment
-from handbook.db import get_db
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
 UPLOAD = "/bien-tap/van-ban/quy-dinh-37/tep-dinh-kem"

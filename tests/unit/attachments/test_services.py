@@ -10,10 +10,10 @@ from sqlalchemy import select, update
 
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import AuditEvent
+from handbook.app_db import get_db
 from handbook.attachments import content_types, services
 from handbook.attachments.models import Attachment
 from handbook.content.models import Document
-from handbook.db import get_db
 from handbook.errors import Invalid, NotFound
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

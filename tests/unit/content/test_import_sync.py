@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select, update
 
 from handbook.accounts.audit import Actor
+from handbook.app_db import get_db
+from handbook.clock import utcnow
 from handbook.content import importer
 from handbook.content.importer import APP_EDITED, CONFLICT, FILE_CHANGED, UNCHANGED, decide
-from handbook.content.models import Document, utcnow
-from handbook.db import get_db
+from handbook.content.models import Document
 from handbook.editor import drafting, workflow
 from tests.conftest import import_folder
 from tests.factories import editor_form

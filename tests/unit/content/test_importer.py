@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from handbook.app_db import get_db
 from handbook.content.importer import export_documents
 from handbook.content.models import Document, Revision
-from handbook.db import get_db
 from tests.conftest import import_folder
 
 

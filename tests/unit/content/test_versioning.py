@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from handbook.app_db import get_db
 from handbook.content import versioning
 from handbook.content.versioning import VersionedCache
-from handbook.db import get_db
 
 
 def test_import_bumps_the_version(app, content_dir):

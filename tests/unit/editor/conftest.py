@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from handbook.accounts.audit import Actor
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.search import indexer
 
 EDITOR = Actor(None, "bien.tap.vien", "")

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from handbook.clock import utcnow
 from handbook.content import library
-from handbook.content.models import utcnow
 from handbook.editor import publishing, workflow
 from handbook.search import indexer
 from handbook.search.storage import IndexBusy

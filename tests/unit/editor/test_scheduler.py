@@ -11,7 +11,8 @@ from flask import Flask
 from sqlalchemy import func, select, update
 
 from handbook.accounts.models import AuditEvent
-from handbook.content.models import Document, utcnow
+from handbook.clock import utcnow
+from handbook.content.models import Document
 from handbook.editor import publishing, scheduler, workflow
 from handbook.search.storage import IndexBusy
 from tests.conftest import ON_POSTGRES

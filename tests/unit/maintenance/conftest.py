@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from handbook import create_app, migrate
-from handbook.db import get_db
+from handbook import migrate
+from handbook.app import create_app
+from handbook.app_db import get_db
 from tests import factories
 from tests.conftest import app_config, import_folder
 

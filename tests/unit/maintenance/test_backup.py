@@ -10,7 +10,7 @@ from contextlib import closing
 
 import pytest
 
-from handbook import create_app
+from handbook.app import create_app
 from handbook.maintenance import MaintenanceError, backup, restore, sqlite
 from tests.conftest import app_config
 from tests.unit.study.helpers import event, record

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from handbook import create_app, migrate
+from handbook import migrate
 from handbook.accounts.audit import Actor
-from handbook.db import get_db
+from handbook.app import create_app
+from handbook.app_db import get_db
 from handbook.maintenance import MaintenanceError, backup, restore
 from handbook.privacy import erase
 from handbook.search import indexer

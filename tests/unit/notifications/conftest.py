@@ -12,7 +12,7 @@ from handbook.accounts import principal
 from handbook.accounts.audit import Actor
 from handbook.accounts.permissions import Permissions
 from handbook.accounts.vocabulary import SECRETARY
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.notifications import reminders
 from handbook.notifications.models import Notification
 from handbook.notifications.reminders import ReminderResult

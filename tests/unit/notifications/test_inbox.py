@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.errors import NotFound
 from handbook.notifications import inbox
 from handbook.notifications.models import Notification

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from handbook.accounts.vocabulary import SECRETARY
-from handbook.db import get_db
+from handbook.app_db import get_db
 from tests import factories
 from tests.conftest import import_folder
 from tests.postgres import empty_app, requires_postgres

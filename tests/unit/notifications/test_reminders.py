@@ -13,7 +13,7 @@ from handbook.accounts import members
 from handbook.accounts.models import AuditEvent
 from handbook.accounts.permissions import ANONYMOUS
 from handbook.accounts.vocabulary import COMMITTEE_VIEWER, DEPUTY_SECRETARY, SECRETARY
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.errors import NotFound
 from handbook.notifications.models import Reminder
 from handbook.notifications.reminders import ReminderResult

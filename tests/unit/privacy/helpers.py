@@ -13,9 +13,9 @@ from handbook.accounts import codes, principal, roles, tokens, users
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import User
 from handbook.accounts.vocabulary import CODE_RESET, EDITOR, SECRETARY
+from handbook.app_db import get_db
 from handbook.content.revisions import save_revision
 from handbook.content.source import parse_source
-from handbook.db import get_db
 from handbook.models import metadata
 from handbook.notifications import reminders
 from handbook.study import completion, documents, quizzes, reflections

@@ -11,7 +11,7 @@ from handbook.accounts.audit import Actor
 from handbook.accounts.models import ApiToken, AuditEvent, RoleGrant, User
 from handbook.accounts.permissions import Grant, Permissions
 from handbook.accounts.vocabulary import ADMIN
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.errors import Conflict, Invalid
 from handbook.notifications.models import Notification
 from handbook.privacy import erase
@@ -67,7 +67,7 @@ def test_the_account_is_de_identified_and_locked(library, seeded):
         user = tx.get(User, user_id)
         assert user.full_name == f"Đảng viên đã xóa #{user_id}" and user.member_code is None
         assert (user.password_hash, user.totp_secret, user.active) == (None, None, False)
-        assert erase.is_erased(user) and users.by_username(tx, user.username) is None
+        assert users.is_erased(user) and users.by_username(tx, user.username) is None
         for model in (ApiToken, RoleGrant, Notification):
             assert tx.scalars(select(model).where(model.user_id == user_id)).all() == []
         reflection = tx.scalar(select(Reflection).where(Reflection.user_id == user_id))

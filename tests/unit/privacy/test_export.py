@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from handbook.accounts.models import ApiToken, OneTimeCode, User
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.errors import NotFound
 from handbook.privacy import export, registry
 

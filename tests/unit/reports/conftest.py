@@ -10,7 +10,7 @@ import pytest
 from handbook.accounts.audit import Actor
 from handbook.accounts.permissions import Grant, Permissions
 from handbook.accounts.vocabulary import SECRETARY
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.study import completion
 from handbook.study.models import Campaign
 from tests import factories

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from handbook.accounts.models import Membership, Unit
 from handbook.accounts.permissions import Grant, Permissions
 from handbook.accounts.vocabulary import ADMIN
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.reports import exports, grid, rollup
 from handbook.reports.rollup import Tally
 from handbook.study import campaigns, overview, progress

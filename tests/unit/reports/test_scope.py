@@ -7,7 +7,7 @@ import pytest
 from handbook.accounts import members
 from handbook.accounts.permissions import Grant, Permissions
 from handbook.accounts.vocabulary import ADMIN, COMMITTEE_VIEWER, SECRETARY
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.errors import NotFound
 from handbook.reports import scope
 from tests import factories

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.search import replica, service, storage
 from handbook.search.readers import SearcherPool
 from handbook.search.service import SearchRequest

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from whoosh.filedb.filestore import FileStorage
 
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.editor import publishing
 from handbook.errors import StorageFull
 from handbook.search import replica, storage

@@ -9,8 +9,8 @@ import time
 import pytest
 from sqlalchemy import select
 
+from handbook.app_db import get_db, session
 from handbook.content.models import Document
-from handbook.db import get_db, session
 from handbook.search import completion, indexer, service, storage
 from handbook.search.ranking import Ranker
 from handbook.search.readers import SearcherPool

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select, update
 
 from handbook.accounts.audit import Actor
+from handbook.app_db import get_db
+from handbook.clock import utcnow
 from handbook.content import versioning
 from handbook.content.models import ContentVersion, Document
-from handbook.db import get_db
 from handbook.editor import publishing
 from handbook.search import indexer, replica, service, storage
 from handbook.search.readers import SearcherPool
@@ -102,7 +103,7 @@ def test_a_restored_database_is_followed_even_when_its_version_number_repeats(db
         number = tx.scalar(select(ContentVersion.version))
         tx.scalar(select(Document).where(Document.slug == "quy-dinh-47")).state = "archived"
         # As after a restore: the count is one the replica has seen, the time is not.
-        tx.execute(update(ContentVersion).values(version=number, updated_at=versioning.utcnow()))
+        tx.execute(update(ContentVersion).values(version=number, updated_at=utcnow()))
     assert stamp(db) != recorded and stamp(db).split("@")[0] == recorded.split("@")[0]
     assert replica.sync(db, node_b).slugs == ("quy-dinh-47",)
 
@@ -191,7 +192,7 @@ def test_only_a_started_handbook_app_follows(indexed, tmp_path):
 
 
 def test_a_started_app_follows_publications_made_through_another(indexed, tmp_path, content_dir):
-    from handbook import create_app
+    from handbook.app import create_app
 
     # A second app on the same database, as another node, with its own index directory.
     config = app_config(tmp_path, content_dir, SEARCH_FOLLOW_SECONDS=0.05)

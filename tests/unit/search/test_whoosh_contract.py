@@ -17,7 +17,7 @@ from whoosh.reading import MultiReader
 from whoosh.writing import SegmentWriter
 
 import handbook.search
-from handbook.db import get_db, session
+from handbook.app_db import get_db, session
 from handbook.search import completion, indexer, replica, service, storage
 from handbook.search.readers import SearcherPool
 from handbook.search.service import SearchRequest

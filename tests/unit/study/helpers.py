@@ -10,11 +10,12 @@ from sqlalchemy import select
 from handbook.accounts.audit import Actor
 from handbook.accounts.permissions import Grant, Permissions
 from handbook.accounts.vocabulary import EDITOR
+from handbook.app_db import get_db
+from handbook.clock import as_utc
 from handbook.content import versioning
 from handbook.content.models import Revision
 from handbook.content.revisions import save_revision
 from handbook.content.source import parse_source
-from handbook.db import as_utc, get_db
 from handbook.study import campaigns, completion, documents, reading
 from handbook.study.models import Campaign
 

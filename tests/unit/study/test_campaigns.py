@@ -6,7 +6,7 @@ import pytest
 
 from handbook.accounts.permissions import Grant, Permissions
 from handbook.accounts.vocabulary import COMMITTEE_VIEWER
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.errors import Invalid
 from handbook.study import campaigns, documents
 from tests.unit.study.helpers import ACTOR, EDITOR_PERMS, today

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from handbook.accounts import principal
 from handbook.accounts.models import AuditEvent
 from handbook.accounts.vocabulary import SECRETARY
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.errors import Invalid, NotFound
 from handbook.study import completion, documents, quizzes
 from tests import factories

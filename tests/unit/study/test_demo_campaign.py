@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from handbook.accounts.models import User
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.study import campaigns
 from handbook.study.models import Campaign
 from tests.conftest import import_folder

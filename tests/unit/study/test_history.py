@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from handbook import create_app
-from handbook.db import get_db
+from handbook.app import create_app
+from handbook.app_db import get_db
 from handbook.study import history
 from handbook.study.models import Campaign, Completion, ReadingEvent, SectionRead
 from tests.conftest import FAST_PASSWORD_HASHING, import_folder

@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.study import completion, progress
 from handbook.study.models import ReadingEvent, SectionRead
 from handbook.study.progress import Ratio

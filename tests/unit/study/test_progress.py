@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from handbook.accounts import members
 from handbook.accounts.models import Membership
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.study import campaigns, completion, documents, progress
 from handbook.study.progress import Ratio
 from tests import factories

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.errors import Invalid
 from handbook.study import documents, reading
 from handbook.study.models import ReadingEvent, SectionRead

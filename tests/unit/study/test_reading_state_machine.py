@@ -17,7 +17,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.errors import Invalid
 from handbook.study import completion, documents, progress, reading
 from handbook.study.models import Completion, SectionRead

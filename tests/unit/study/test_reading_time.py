@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.errors import Invalid
 from handbook.study import completion, documents, reading, timeline
 from handbook.study.models import ReadingEvent, SectionRead

@@ -6,7 +6,7 @@ import pytest
 
 from handbook.accounts.permissions import Grant, Permissions
 from handbook.accounts.vocabulary import SECRETARY
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.errors import Conflict, Invalid, NotFound
 from handbook.study import reflections
 from tests.unit.study.helpers import ACTOR, make_campaign

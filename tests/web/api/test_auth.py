@@ -10,9 +10,10 @@ from sqlalchemy import select, update
 
 from handbook.accounts import tokens, users
 from handbook.accounts.audit import Actor
-from handbook.accounts.models import ApiToken, AuditEvent, utcnow
+from handbook.accounts.models import ApiToken, AuditEvent
 from handbook.accounts.vocabulary import COMMITTEE_VIEWER
-from handbook.db import get_db
+from handbook.app_db import get_db
+from handbook.clock import utcnow
 from tests import factories
 from tests.conftest import login
 from tests.web.api.conftest import BASE, bearer, sign_in, token_for

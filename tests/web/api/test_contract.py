@@ -12,11 +12,12 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from handbook import create_app
 from handbook.accounts.vocabulary import COMMITTEE_VIEWER
-from handbook.api import PREFIX, openapi
+from handbook.api import openapi
+from handbook.api.blueprint import PREFIX
 from handbook.api.openapi import OPERATION_ATTR
-from handbook.db import session
+from handbook.app import create_app
+from handbook.app_db import session
 from handbook.search import indexer
 from tests import factories
 from tests.unit.study.helpers import make_campaign

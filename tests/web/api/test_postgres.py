@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from handbook.accounts.models import ApiToken
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.study.models import ReadingEvent
 from tests import factories
 from tests.conftest import import_folder

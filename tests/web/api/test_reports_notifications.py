@@ -10,7 +10,7 @@ from sqlalchemy import select
 from handbook.accounts.audit import Actor
 from handbook.accounts.models import AuditEvent
 from handbook.accounts.principal import permissions_of
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.notifications import reminders
 from tests import factories
 from tests.web.api.conftest import BASE, bearer, token_for

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.study import documents
 from handbook.study.models import ReadingEvent, SectionRead
 from tests.unit.study.helpers import backdate_library, read_all

@@ -8,9 +8,9 @@ from urllib.parse import quote
 from sqlalchemy import select, update
 
 from handbook.accounts.models import AuditEvent
+from handbook.app_db import get_db
 from handbook.attachments.models import Attachment
 from handbook.content.models import Document
-from handbook.db import get_db
 from tests.conftest import login
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n"

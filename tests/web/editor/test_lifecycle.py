@@ -8,8 +8,9 @@ from pathlib import Path
 from sqlalchemy import select, update
 
 from handbook.accounts.models import AuditEvent
-from handbook.content.models import Document, utcnow
-from handbook.db import get_db
+from handbook.app_db import get_db
+from handbook.clock import utcnow
+from handbook.content.models import Document
 from handbook.editor import scheduler
 from tests.factories import editor_post
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from flask import render_template
 
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.notifications import inbox
 from tests.unit.notifications.conftest import QD37, notifications_of
 from tests.unit.study.helpers import complete

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from handbook.accounts.models import AuditEvent
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.reports.cache import FiguresCache
 from tests.unit.study.helpers import read_all
 from tests.web.reports.conftest import SLUG

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.study import documents
 from tests.unit.study.helpers import backdate_library
 from tests.web.reports.conftest import SLUG

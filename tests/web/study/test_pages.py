@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 
 from handbook.accounts.models import AuditEvent, Membership
-from handbook.db import get_db
+from handbook.app_db import get_db
 from handbook.study.models import Completion
 from tests.unit.study.helpers import make_campaign, read_all, today
 from tests.web.study.conftest import SLUG

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from handbook import create_app, migrate
-from handbook.db import get_db
+from handbook import migrate
+from handbook.app import create_app
+from handbook.app_db import get_db
 from handbook.study import documents
 from handbook.study.models import ReadingEvent, SectionRead
 from tests import factories

@@ -46,6 +46,10 @@ def init_app(app: Flask) -> None:
         raise ValueError("RATELIMIT_STORAGE_URI must be memory:// or a Redis URL")
     app.extensions["handbook.throttle"] = strategies.MovingWindowRateLimiter(
         storage.storage_from_string(uri))
+    if config["ENV_NAME"] == "production" and uri.startswith("memory://"):
+        # Each worker would count failures on its own: the limits multiply by workers.
+        app.logger.warning("HANDBOOK_RATELIMIT_STORAGE_URI is memory://; set a redis:// URL "
+                           "so login throttling is shared by all workers.")
 
 
 def _limiter() -> strategies.MovingWindowRateLimiter:

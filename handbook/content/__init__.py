@@ -1,0 +1,1 @@
+"""The library: documents, their revisions and rendering, import from and export to content/."""

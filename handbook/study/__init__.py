@@ -1,0 +1,1 @@
+"""Study: campaigns, reading progress, completions, quizzes and reflections."""
