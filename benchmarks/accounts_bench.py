@@ -34,12 +34,32 @@ VERIFICATIONS = 200
 def demo_province_seconds() -> tuple[float, str]:
     with tempfile.TemporaryDirectory(prefix="handbook-bench-") as workdir:
         env = instance_env(Path(workdir))
-        subprocess.run([sys.executable, "-m", "flask", "handbook", "init-db"], cwd=ROOT, env=env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "flask", "handbook", "init-db"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         started = time.perf_counter()
-        out = subprocess.run([sys.executable, "-m", "flask", "handbook", "demo", "--scale",
-                              "province", "--password", DEMO_PASSWORD], cwd=ROOT, env=env,
-                             check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "flask",
+                "handbook",
+                "demo",
+                "--scale",
+                "province",
+                "--password",
+                DEMO_PASSWORD,
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         return time.perf_counter() - started, out.splitlines()[0]
 
 
@@ -60,13 +80,13 @@ def verification_ms() -> tuple[float, float]:
 def _login(base: str, username: str, password: str = DEMO_PASSWORD):
     """(succeeded, cookie jar) of one login through the real form, CSRF token included."""
     jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar),
-                                         _NoRedirect())
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
     opener.addheaders = [("User-Agent", USER_AGENT)]
     html = opener.open(base + "/dang-nhap", timeout=30).read().decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    form = urllib.parse.urlencode({"csrf_token": token, "ten_dang_nhap": username,
-                                   "mat_khau": password}).encode()
+    form = urllib.parse.urlencode(
+        {"csrf_token": token, "ten_dang_nhap": username, "mat_khau": password}
+    ).encode()
     try:
         opener.open(base + "/dang-nhap", data=form, timeout=30)
     except urllib.error.HTTPError as answer:
@@ -126,8 +146,10 @@ def main() -> None:
     seconds, line = demo_province_seconds()
     print(f"demo --scale province: {seconds:.1f} s wall ({line})")
     median, p95 = verification_ms()
-    print(f"password verification (Argon2id m=19456 KiB, t=2, p=1): "
-          f"median {median:.1f} ms, p95 {p95:.1f} ms over {VERIFICATIONS}")
+    print(
+        f"password verification (Argon2id m=19456 KiB, t=2, p=1): "
+        f"median {median:.1f} ms, p95 {p95:.1f} ms over {VERIFICATIONS}"
+    )
     if args.logins:
         rate, failed = logins_per_second()
         print(f"logins/s, gunicorn -w 2, 8 client threads: {rate:.1f} (failed: {failed})")

@@ -53,11 +53,21 @@ SCALE = "small"
 ROUNDS = {"loopback": 5, "rural": 3}
 PEER = ("peer: offline page", "/ngoai-tuyen", "demo.member")
 SEARCH = "/tim-kiem?q=bao+ve+nen+tang+tu+tuong"
-PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
-         "is_mobile": True, "has_touch": True, "locale": "vi-VN",
-         "timezone_id": "Asia/Ho_Chi_Minh", "service_workers": "allow"}
-RURAL = {"offline": False, "latency": 300, "downloadThroughput": 400 * 1024 / 8,
-         "uploadThroughput": 400 * 1024 / 8}
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "vi-VN",
+    "timezone_id": "Asia/Ho_Chi_Minh",
+    "service_workers": "allow",
+}
+RURAL = {
+    "offline": False,
+    "latency": 300,
+    "downloadThroughput": 400 * 1024 / 8,
+    "uploadThroughput": 400 * 1024 / 8,
+}
 CPU_SLOWDOWN = 4
 NETWORKS = {"loopback": None, "rural": RURAL}
 BUDGET_BYTES = 60_000
@@ -142,21 +152,33 @@ def choose_targets(env: dict) -> list[Target]:
     """The pages measured, found in the instance: the longest resolution and the longest
     document by rendered body, and demo.secretary's cell grid for the first campaign."""
     with _database(env) as db:
-        bodies = "FROM documents d JOIN document_revisions r ON r.id = d.current_revision_id " \
-                 "WHERE d.state = 'published'"
-        resolution = db.execute(f"SELECT d.slug, d.number {bodies} AND d.doc_type = 'Nghị quyết' "
-                                "ORDER BY length(r.html) DESC LIMIT 1").fetchone()
-        longest = db.execute(f"SELECT d.slug, d.number {bodies} "
-                             "ORDER BY length(r.html) DESC LIMIT 1").fetchone()
-        cell = db.execute("SELECT g.unit_id FROM role_grants g JOIN users u ON u.id = g.user_id "
-                          "WHERE u.username = 'demo.secretary'").fetchone()[0]
+        bodies = (
+            "FROM documents d JOIN document_revisions r ON r.id = d.current_revision_id "
+            "WHERE d.state = 'published'"
+        )
+        resolution = db.execute(
+            f"SELECT d.slug, d.number {bodies} AND d.doc_type = 'Nghị quyết' "
+            "ORDER BY length(r.html) DESC LIMIT 1"
+        ).fetchone()
+        longest = db.execute(
+            f"SELECT d.slug, d.number {bodies} ORDER BY length(r.html) DESC LIMIT 1"
+        ).fetchone()
+        cell = db.execute(
+            "SELECT g.unit_id FROM role_grants g JOIN users u ON u.id = g.user_id "
+            "WHERE u.username = 'demo.secretary'"
+        ).fetchone()[0]
         campaign = db.execute("SELECT min(id) FROM campaigns").fetchone()[0]
-    targets = [Target(*PEER), Target("library", "/", "demo.member"),
-               Target(f"resolution {resolution[1]}", f"/van-ban/{resolution[0]}", "demo.member")]
+    targets = [
+        Target(*PEER),
+        Target("library", "/", "demo.member"),
+        Target(f"resolution {resolution[1]}", f"/van-ban/{resolution[0]}", "demo.member"),
+    ]
     if longest[0] != resolution[0]:
         targets.append(Target(f"longest doc {longest[1]}", f"/van-ban/{longest[0]}", "demo.member"))
-    targets += [Target("search results", SEARCH, "demo.member"),
-                Target("cell grid", f"/bao-cao/chi-bo/{cell}/dot/{campaign}", "demo.secretary")]
+    targets += [
+        Target("search results", SEARCH, "demo.member"),
+        Target("cell grid", f"/bao-cao/chi-bo/{cell}/dot/{campaign}", "demo.secretary"),
+    ]
     return targets
 
 
@@ -198,31 +220,44 @@ class Throttle:
             return 0
         own = page_cdp.send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
         targets = self.browser_cdp.send("Target.getTargets")["targetInfos"]
-        workers = [t for t in targets
-                   if t["type"] == "service_worker" and t.get("browserContextId") == own]
+        workers = [t for t in targets if t["type"] == "service_worker" and t.get("browserContextId") == own]
         # Playwright's CDP sessions cannot address a child session, so the worker is
         # attached the old way and spoken to through Target.sendMessageToTarget.
         for worker in workers:
-            session = self.browser_cdp.send("Target.attachToTarget",
-                                            {"targetId": worker["targetId"], "flatten": False})
-            for method, params in (("Network.enable", {}),
-                                   ("Network.emulateNetworkConditions", conditions)):
+            session = self.browser_cdp.send(
+                "Target.attachToTarget", {"targetId": worker["targetId"], "flatten": False}
+            )
+            for method, params in (("Network.enable", {}), ("Network.emulateNetworkConditions", conditions)):
                 message = json.dumps({"id": next(self.ids), "method": method, "params": params})
-                self.browser_cdp.send("Target.sendMessageToTarget",
-                                      {"sessionId": session["sessionId"], "message": message})
+                self.browser_cdp.send(
+                    "Target.sendMessageToTarget", {"sessionId": session["sessionId"], "message": message}
+                )
         return len(workers)
 
 
 def read_visit(page) -> Visit:
     t = page.evaluate(READ_TIMINGS)
     resources = t["resources"]
-    return Visit(html_ms=t["responseEnd"], fcp=t["fcp"], dcl=t["dcl"], load=t["load"],
-                 transferred=t["transferSize"] + sum(r["transferSize"] for r in resources),
-                 requests=1 + len(resources), resources=resources)
+    return Visit(
+        html_ms=t["responseEnd"],
+        fcp=t["fcp"],
+        dcl=t["dcl"],
+        load=t["load"],
+        transferred=t["transferSize"] + sum(r["transferSize"] for r in resources),
+        requests=1 + len(resources),
+        resources=resources,
+    )
 
 
-def visit_pair(browser, throttle: Throttle, base: str, state: dict, target: Target,
-               conditions: dict | None, seen: dict | None = None) -> tuple[Visit, Visit, str]:
+def visit_pair(
+    browser,
+    throttle: Throttle,
+    base: str,
+    state: dict,
+    target: Target,
+    conditions: dict | None,
+    seen: dict | None = None,
+) -> tuple[Visit, Visit, str]:
     """Cold then warm visit of one page in one fresh context; the settle status.
     With seen, the context's requests (page and worker) go to seen["cold"] (the visit
     and the worker's work after it) and seen["warm"], as (request, bytes received)."""
@@ -266,8 +301,9 @@ def run_rounds(browser, base: str, states: dict, targets: list[Target]) -> tuple
             if round_ >= ROUNDS[network]:
                 continue
             for target in targets:
-                cold, warm, status = visit_pair(browser, throttle, base, states[target.user],
-                                                target, conditions)
+                cold, warm, status = visit_pair(
+                    browser, throttle, base, states[target.user], target, conditions
+                )
                 runs.setdefault((target.name, "cold", network), []).append(cold)
                 runs.setdefault((target.name, "warm", network), []).append(warm)
                 settled.setdefault(target.name, set()).add(status)
@@ -279,29 +315,38 @@ def _ms(value: float | None) -> str:
 
 
 def report_table(runs: dict, targets: list[Target]) -> None:
-    print(f"\nmedians of {ROUNDS['loopback']} rounds on loopback, {ROUNDS['rural']} on the rural "
-          f"network ({RURAL['downloadThroughput'] * 8 / 1024:.0f} kbit/s each way, "
-          f"{RURAL['latency']} ms latency, CPU {CPU_SLOWDOWN}× slower: CDP emulation)")
-    print("HTML = the document received (responseEnd); KiB and req = navigation + resources "
-          "as the page's timing reports them (0 bytes when served by a cache or the worker)")
-    print(f"{'page':<26}{'cache':<6}{'network':<9}{'HTML ms':>8}{'FCP ms':>8}{'DCL ms':>8}"
-          f"{'load ms':>8}{'KiB':>7}{'req':>4}{'FCP/peer':>9}")
+    print(
+        f"\nmedians of {ROUNDS['loopback']} rounds on loopback, {ROUNDS['rural']} on the rural "
+        f"network ({RURAL['downloadThroughput'] * 8 / 1024:.0f} kbit/s each way, "
+        f"{RURAL['latency']} ms latency, CPU {CPU_SLOWDOWN}× slower: CDP emulation)"
+    )
+    print(
+        "HTML = the document received (responseEnd); KiB and req = navigation + resources "
+        "as the page's timing reports them (0 bytes when served by a cache or the worker)"
+    )
+    print(
+        f"{'page':<26}{'cache':<6}{'network':<9}{'HTML ms':>8}{'FCP ms':>8}{'DCL ms':>8}"
+        f"{'load ms':>8}{'KiB':>7}{'req':>4}{'FCP/peer':>9}"
+    )
     for network in NETWORKS:
         for cache in ("cold", "warm"):
             peer = runs[(PEER[0], cache, network)]
             for target in targets:
                 visits = runs[(target.name, cache, network)]
                 fcps = [v.fcp for v in visits if v.fcp is not None]
-                ratios = [v.fcp / p.fcp for v, p in zip(visits, peer, strict=True)
-                          if v.fcp is not None and p.fcp]
-                print(f"{target.name:<26}{cache:<6}{network:<9}"
-                      f"{_ms(median(v.html_ms for v in visits)):>8}"
-                      f"{_ms(median(fcps) if fcps else None):>8}"
-                      f"{_ms(median(v.dcl for v in visits)):>8}"
-                      f"{_ms(median(v.load for v in visits)):>8}"
-                      f"{median(v.transferred for v in visits) / 1024:>7.1f}"
-                      f"{median(v.requests for v in visits):>4.0f}"
-                      f"{(f'{median(ratios):.2f}×' if ratios else '–'):>9}")
+                ratios = [
+                    v.fcp / p.fcp for v, p in zip(visits, peer, strict=True) if v.fcp is not None and p.fcp
+                ]
+                print(
+                    f"{target.name:<26}{cache:<6}{network:<9}"
+                    f"{_ms(median(v.html_ms for v in visits)):>8}"
+                    f"{_ms(median(fcps) if fcps else None):>8}"
+                    f"{_ms(median(v.dcl for v in visits)):>8}"
+                    f"{_ms(median(v.load for v in visits)):>8}"
+                    f"{median(v.transferred for v in visits) / 1024:>7.1f}"
+                    f"{median(v.requests for v in visits):>4.0f}"
+                    f"{(f'{median(ratios):.2f}×' if ratios else '–'):>9}"
+                )
                 missing = len(visits) - len(fcps)
                 if missing:
                     print(f"{'':<26}(no first-contentful-paint entry in {missing} of {len(visits)})")
@@ -321,10 +366,12 @@ def budget(browser, base: str, state: dict, targets: list[Target]) -> None:
             html_z, css_z = len(gzip.compress(html, 6)), len(gzip.compress(css, 6))
             total = html_z + css_z
             verdict = "ok" if total < BUDGET_BYTES else "OVER"
-            print(f"  {target.name:<24} HTML {len(html):>7,} → {html_z:>6,} gzip; "
-                  f"CSS {len(css):>6,} → {css_z:>6,} gzip; total {total:>6,} B: {verdict} "
-                  f"({total / BUDGET_BYTES:.0%} of budget; served uncompressed: "
-                  f"{len(html) + len(css):,} B)")
+            print(
+                f"  {target.name:<24} HTML {len(html):>7,} → {html_z:>6,} gzip; "
+                f"CSS {len(css):>6,} → {css_z:>6,} gzip; total {total:>6,} B: {verdict} "
+                f"({total / BUDGET_BYTES:.0%} of budget; served uncompressed: "
+                f"{len(html) + len(css):,} B)"
+            )
     finally:
         context.close()
 
@@ -334,16 +381,16 @@ def requests_seen(browser, base: str, states: dict, targets: list[Target]) -> No
     service worker requested (the worker's requests are not in the page's timing)."""
     from playwright.sync_api import Error
 
-    print("\nrequests of one more loopback visit (KiB as received; page = the page's own, "
-          "worker = the service worker's: precache, keep-list sync, pages it fetches):")
+    print(
+        "\nrequests of one more loopback visit (KiB as received; page = the page's own, "
+        "worker = the service worker's: precache, keep-list sync, pages it fetches):"
+    )
     throttle = Throttle(browser)
     for target in targets:
         seen: dict[str, list] = {}
-        cold, warm, status = visit_pair(browser, throttle, base, states[target.user], target,
-                                        None, seen=seen)
+        cold, warm, status = visit_pair(browser, throttle, base, states[target.user], target, None, seen=seen)
         blocking = [_short(r["name"]) for r in cold.resources if r["blocking"] == "blocking"]
-        print(f"  {target.name} (worker: {status}; render-blocking: "
-              f"{', '.join(blocking) or 'none'})")
+        print(f"  {target.name} (worker: {status}; render-blocking: {', '.join(blocking) or 'none'})")
         for cache, requests in seen.items():
             by_page, by_worker = [], []
             for request, size in requests:
@@ -380,8 +427,7 @@ def _listing(requests: list) -> str:
     for request, size in requests:
         total += size
         names.setdefault(_short(request.url), []).append(size)
-    parts = [f"{name}{f' ×{len(s)}' if len(s) > 1 else ''} {sum(s) / 1024:.1f}"
-             for name, s in names.items()]
+    parts = [f"{name}{f' ×{len(s)}' if len(s) > 1 else ''} {sum(s) / 1024:.1f}" for name, s in names.items()]
     return f"{len(requests)} requests, {total / 1024:.1f} KiB: " + "; ".join(parts)
 
 
@@ -398,12 +444,11 @@ def main() -> None:
         history = flask_cli(env, "demo-history", "--events", str(events)).strip()
         targets = choose_targets(env)
         with gunicorn("wsgi:app", env, workers=2) as base, sync_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=executable, headless=True,
-                                         args=["--no-sandbox"])
-            print(f"Chromium {browser.version}, Playwright {_playwright_version()}; demo "
-                  f"'{SCALE}' — {history}")
-            states = {user: sign_in(browser, base, user)
-                      for user in sorted({t.user for t in targets})}
+            browser = pw.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
+            print(
+                f"Chromium {browser.version}, Playwright {_playwright_version()}; demo '{SCALE}' — {history}"
+            )
+            states = {user: sign_in(browser, base, user) for user in sorted({t.user for t in targets})}
             for target in targets:
                 print(f"  {target.name:<26} {target.path} (as {target.user})")
             runs, settled = run_rounds(browser, base, states, targets)

@@ -40,13 +40,15 @@ def free_port() -> int:
 def instance_env(workdir: Path) -> dict[str, str]:
     """Environment of a development instance whose data lives in workdir."""
     env = dict(os.environ)
-    env.update({
-        "FLASK_APP": "wsgi",
-        "HANDBOOK_ENV_NAME": "development",
-        "HANDBOOK_DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
-        "HANDBOOK_SEARCH_INDEX_DIR": str(workdir / "search_index"),
-        "PYTHONPATH": str(ROOT),
-    })
+    env.update(
+        {
+            "FLASK_APP": "wsgi",
+            "HANDBOOK_ENV_NAME": "development",
+            "HANDBOOK_DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+            "HANDBOOK_SEARCH_INDEX_DIR": str(workdir / "search_index"),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     return env
 
 
@@ -56,14 +58,19 @@ def database_file(env: dict[str, str]) -> Path:
 
 
 def flask_cli(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run([PYTHON, "-m", "flask", "handbook", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [PYTHON, "-m", "flask", "handbook", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return result.stdout
 
 
 @contextmanager
-def prepared_instance(scale: str = "small", env_overrides: dict | None = None
-                      ) -> Iterator[dict[str, str]]:
+def prepared_instance(scale: str = "small", env_overrides: dict | None = None) -> Iterator[dict[str, str]]:
     """A fresh database with the library imported and indexed, and the demo at scale.
     env_overrides may name another (empty) database."""
     workdir = Path(tempfile.mkdtemp(prefix="handbook-bench-"))
@@ -82,9 +89,20 @@ def prepared_instance(scale: str = "small", env_overrides: dict | None = None
 def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2) -> Iterator[str]:
     port = free_port()
     proc = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", app_spec],
-        cwd=ROOT, env=env,
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app_spec,
+        ],
+        cwd=ROOT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -120,7 +138,8 @@ def wrk(url: str, seconds: int = 8, connections: int = 16, headers: dict | None 
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": _latency(out, "50%"), "p99": _latency(out, "99%"),
+        "p50": _latency(out, "50%"),
+        "p99": _latency(out, "99%"),
         "errors": _errors(out),
     }
 
@@ -134,16 +153,18 @@ def _latency(out: str, label: str) -> float:
 def _errors(out: str) -> int:
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    return (int(non2xx.group(1)) if non2xx else 0) + \
-        (sum(int(x) for x in socket_errors.groups()) if socket_errors else 0)
+    return (int(non2xx.group(1)) if non2xx else 0) + (
+        sum(int(x) for x in socket_errors.groups()) if socket_errors else 0
+    )
 
 
 def machine() -> str:
     cpus = os.cpu_count()
     model = ""
     try:
-        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                     if line.startswith("model name"))
+        model = next(
+            line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     return f"{cpus} CPU(s) {model}, Python {sys.version.split()[0]}"

@@ -21,18 +21,30 @@ from benchmarks.harness import gunicorn, machine, prepared_instance, wrk
 ROUNDS = 3
 DOCUMENT = "/van-ban/nghi-quyet-35-nq-tw"
 FLOOR = "/tim-kiem/goi-y?q="
-SHORT_QUERIES = ("dang vien khong duoc lam", "nghị quyết 35", "sinh hoạt chi bộ",
-                 "mang xa hoi", "35-NQ/TW", "kỷ luật đảng viên")
+SHORT_QUERIES = (
+    "dang vien khong duoc lam",
+    "nghị quyết 35",
+    "sinh hoạt chi bộ",
+    "mang xa hoi",
+    "35-NQ/TW",
+    "kỷ luật đảng viên",
+)
 
 
 def main() -> None:
     print(f"# HTTP benchmark — {machine()}")
-    with prepared_instance() as env, gunicorn("benchmarks.hello_app:app", env) as hello, \
-            gunicorn("wsgi:app", env) as handbook:
+    with (
+        prepared_instance() as env,
+        gunicorn("benchmarks.hello_app:app", env) as hello,
+        gunicorn("wsgi:app", env) as handbook,
+    ):
         cookie = {"Cookie": login_cookie(handbook)}
-        targets = {"hello": hello + "/hello", "signed-in floor": handbook + FLOOR,
-                   "document page": handbook + DOCUMENT,
-                   "library page": handbook + "/"}
+        targets = {
+            "hello": hello + "/hello",
+            "signed-in floor": handbook + FLOOR,
+            "document page": handbook + DOCUMENT,
+            "library page": handbook + "/",
+        }
         for query in SHORT_QUERIES:
             targets[f"search {query}"] = handbook + "/tim-kiem?q=" + quote(query)
         for url in targets.values():
@@ -43,15 +55,15 @@ def main() -> None:
                 runs[name].append(wrk(url, seconds=4, headers=cookie))
     ceiling = median(r["rps"] for r in runs["hello"])
     floor = median(r["rps"] for r in runs["signed-in floor"])
-    print(f"{'endpoint':<36}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'errors':>8}{'% hello':>9}"
-          f"{'% floor':>9}")
+    print(f"{'endpoint':<36}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'errors':>8}{'% hello':>9}{'% floor':>9}")
     for name, results in runs.items():
         rps = median(r["rps"] for r in results)
         p50 = median(r["p50"] for r in results)
         p99 = median(r["p99"] for r in results)
         errors = sum(r["errors"] for r in results)
-        print(f"{name:<36}{rps:>8.0f}{p50:>8.1f}{p99:>8.1f}{errors:>8}{rps / ceiling:>9.0%}"
-              f"{rps / floor:>9.0%}")
+        print(
+            f"{name:<36}{rps:>8.0f}{p50:>8.1f}{p99:>8.1f}{errors:>8}{rps / ceiling:>9.0%}{rps / floor:>9.0%}"
+        )
 
 
 if __name__ == "__main__":

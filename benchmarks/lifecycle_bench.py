@@ -45,15 +45,25 @@ LOAD_URL = "/tim-kiem?q=" + urllib.parse.quote("nghị quyết đảng viên")
 
 
 def _form(slug: str, number: str, word: str, csrf: str, action: str, revision: str) -> bytes:
-    return urllib.parse.urlencode({
-        "csrf_token": csrf, "hanh_dong": action, "phien_ban": revision, "slug": slug,
-        "so_hieu": number, "loai": "Kết luận", "tieu_de": f"Kết luận thử vòng đời {number}",
-        "co_quan_ban_hanh": "Ban Bí thư", "ngay_ban_hanh": "2025-06-01",
-        "trich_yeu": "Văn bản dùng để đo vòng đời xuất bản.", "hieu_luc": "in_force",
-        "tu_khoa": "đo thời gian", "xuat_ban_luc": "2099-01-01T08:00",
-        "noi_dung": f"Mở đầu.\n\n## Phần I. Nội dung\n\nTừ khóa riêng {word} để tìm.\n",
-        "ghi_chu": "",
-    }).encode()
+    return urllib.parse.urlencode(
+        {
+            "csrf_token": csrf,
+            "hanh_dong": action,
+            "phien_ban": revision,
+            "slug": slug,
+            "so_hieu": number,
+            "loai": "Kết luận",
+            "tieu_de": f"Kết luận thử vòng đời {number}",
+            "co_quan_ban_hanh": "Ban Bí thư",
+            "ngay_ban_hanh": "2025-06-01",
+            "trich_yeu": "Văn bản dùng để đo vòng đời xuất bản.",
+            "hieu_luc": "in_force",
+            "tu_khoa": "đo thời gian",
+            "xuat_ban_luc": "2099-01-01T08:00",
+            "noi_dung": f"Mở đầu.\n\n## Phần I. Nội dung\n\nTừ khóa riêng {word} để tìm.\n",
+            "ghi_chu": "",
+        }
+    ).encode()
 
 
 class Editor:
@@ -76,8 +86,9 @@ class Editor:
 
 
 def found(base: str, cookie: str, word: str) -> bool:
-    request = urllib.request.Request(f"{base}/tim-kiem.json?q={word}",
-                                     headers={"Cookie": cookie, "User-Agent": USER_AGENT})
+    request = urllib.request.Request(
+        f"{base}/tim-kiem.json?q={word}", headers={"Cookie": cookie, "User-Agent": USER_AGENT}
+    )
     with urllib.request.urlopen(request, timeout=10) as answer:
         return json.load(answer)["total"] > 0
 
@@ -96,8 +107,7 @@ def p95(samples: list[float]) -> float:
 
 
 def describe(label: str, samples: list[float], target: float) -> None:
-    print(f"{label}: median {median(samples):.2f} s, p95 {p95(samples):.2f} s, "
-          f"max {max(samples):.2f} s")
+    print(f"{label}: median {median(samples):.2f} s, p95 {p95(samples):.2f} s, max {max(samples):.2f} s")
     print(f"  [{'ok' if p95(samples) <= target else 'FAIL'}] p95 <= {target} s")
 
 
@@ -110,39 +120,56 @@ def edits(nodes: list[tuple[str, str]], editor: Editor) -> dict[str, list[float]
     samples: dict[str, list[float]] = {"publishing node": [], "other node": []}
     for d in range(DOCUMENTS):
         slug, number, old = f"ket-luan-vong-doi-{d}", f"{800 + d}-KL/TW", word(f"d{d}")
-        editor.submit("/bien-tap/moi", slug=slug, number=number, word=old, action="xuat-ban",
-                      revision="")
-        until(lambda old=old: all(found(base, cookie, old) for base, cookie in nodes),
-              time.perf_counter())
+        editor.submit("/bien-tap/moi", slug=slug, number=number, word=old, action="xuat-ban", revision="")
+        until(lambda old=old: all(found(base, cookie, old) for base, cookie in nodes), time.perf_counter())
         for revision in range(1, EDITS_EACH + 1):
             new = word(f"d{d}r{revision}")
             started = time.perf_counter()
-            editor.submit(f"/bien-tap/van-ban/{slug}", slug=slug, number=number, word=new,
-                          action="xuat-ban", revision=str(revision))
+            editor.submit(
+                f"/bien-tap/van-ban/{slug}",
+                slug=slug,
+                number=number,
+                word=new,
+                action="xuat-ban",
+                revision=str(revision),
+            )
             for (base, cookie), label in zip(nodes, samples, strict=False):
-                samples[label].append(until(lambda base=base, cookie=cookie, new=new, old=old:
-                                            found(base, cookie, new)
-                                            and not found(base, cookie, old), started))
+                samples[label].append(
+                    until(
+                        lambda base=base, cookie=cookie, new=new, old=old: found(base, cookie, new)
+                        and not found(base, cookie, old),
+                        started,
+                    )
+                )
             old = new
     return samples
 
 
-def schedules(env: dict, nodes: list[tuple[str, str]], editor: Editor, tag: str,
-              first_number: int) -> tuple[list[float], dict[str, int]]:
+def schedules(
+    env: dict, nodes: list[tuple[str, str]], editor: Editor, tag: str, first_number: int
+) -> tuple[list[float], dict[str, int]]:
     """Seconds late, from each due time until a search on the last node finds it, and
     how many times each was published."""
     planned = []
     for i in range(SCHEDULES):
         slug, token = f"ket-luan-hen-{tag}-{i}", word(f"{tag}s{i}")
-        editor.submit("/bien-tap/moi", slug=slug, number=f"{first_number + i}-KL/TW",
-                      word=token, action="hen-gio", revision="")
+        editor.submit(
+            "/bien-tap/moi",
+            slug=slug,
+            number=f"{first_number + i}-KL/TW",
+            word=token,
+            action="hen-gio",
+            revision="",
+        )
         planned.append((slug, token))
     first_due = datetime.now(UTC) + timedelta(seconds=3)
     with sqlite3.connect(database_file(env)) as db:
         for i, (slug, _token) in enumerate(planned):
             due = first_due + timedelta(seconds=i * STAGGER_S)
-            db.execute("UPDATE documents SET publish_at = ? WHERE slug = ?",
-                       (due.strftime("%Y-%m-%d %H:%M:%S.%f"), slug))
+            db.execute(
+                "UPDATE documents SET publish_at = ? WHERE slug = ?",
+                (due.strftime("%Y-%m-%d %H:%M:%S.%f"), slug),
+            )
     zero = time.perf_counter() - (datetime.now(UTC) - first_due).total_seconds()
     base, cookie = nodes[-1]
     late = []
@@ -154,10 +181,14 @@ def schedules(env: dict, nodes: list[tuple[str, str]], editor: Editor, tag: str,
             time.sleep(POLL_S)
         late.append(time.perf_counter() - due)
     with sqlite3.connect(database_file(env)) as db:
-        counts = dict(db.execute(
-            "SELECT d.slug, count(a.id) FROM documents d LEFT JOIN audit_events a "
-            "ON a.target_id = d.id AND a.action = 'document.publish' "
-            "WHERE d.slug LIKE ? GROUP BY d.slug", (f"ket-luan-hen-{tag}-%",)))
+        counts = dict(
+            db.execute(
+                "SELECT d.slug, count(a.id) FROM documents d LEFT JOIN audit_events a "
+                "ON a.target_id = d.id AND a.action = 'document.publish' "
+                "WHERE d.slug LIKE ? GROUP BY d.slug",
+                (f"ket-luan-hen-{tag}-%",),
+            )
+        )
     return late, counts
 
 
@@ -178,10 +209,24 @@ def main() -> None:
         base_b = stack.enter_context(gunicorn("wsgi:app", env_b))
         nodes = [*one, (base_b, login_cookie(base_b, "demo.member"))]
         late_two, counts_two = schedules(env, nodes, editor, "b", 750)
-        loads = [subprocess.Popen(
-            ["wrk", "-t1", "-c4", "-d300s", "-H", f"Cookie: {cookie}",
-             "-H", f"User-Agent: {USER_AGENT}", base + LOAD_URL],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for base, cookie in nodes]
+        loads = [
+            subprocess.Popen(
+                [
+                    "wrk",
+                    "-t1",
+                    "-c4",
+                    "-d300s",
+                    "-H",
+                    f"Cookie: {cookie}",
+                    "-H",
+                    f"User-Agent: {USER_AGENT}",
+                    base + LOAD_URL,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for base, cookie in nodes
+        ]
         try:
             time.sleep(1)
             searchable = edits(nodes, editor)
@@ -191,16 +236,17 @@ def main() -> None:
                 load.wait(timeout=10)
     total = DOCUMENTS * EDITS_EACH
     print(f"{total} edits of published documents under search load (wrk, 4 connections a node):")
-    describe("  edit → searchable on the publishing node", searchable["publishing node"],
-             EDIT_TARGET_S)
+    describe("  edit → searchable on the publishing node", searchable["publishing node"], EDIT_TARGET_S)
     describe("  edit → searchable on the other node", searchable["other node"], EDIT_TARGET_S)
-    for label, late, counts in (("one node", late_one, counts_one),
-                                ("two nodes", late_two, counts_two)):
-        describe(f"{SCHEDULES} scheduled publications, {label}, seconds late until searchable",
-                 late, LATE_TARGET_S)
+    for label, late, counts in (("one node", late_one, counts_one), ("two nodes", late_two, counts_two)):
+        describe(
+            f"{SCHEDULES} scheduled publications, {label}, seconds late until searchable", late, LATE_TARGET_S
+        )
         once = sum(1 for n in counts.values() if n == 1)
-        print(f"  [{'ok' if once == SCHEDULES == len(counts) else 'FAIL'}] published exactly "
-              f"once: {once}/{SCHEDULES}")
+        print(
+            f"  [{'ok' if once == SCHEDULES == len(counts) else 'FAIL'}] published exactly "
+            f"once: {once}/{SCHEDULES}"
+        )
 
 
 if __name__ == "__main__":

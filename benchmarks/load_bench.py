@@ -31,11 +31,20 @@ from benchmarks.harness import (
 )
 
 SECONDS = int(os.environ.get("HANDBOOK_LOAD_SECONDS", "300"))
-POSTGRES_URL = os.environ.get("HANDBOOK_BENCH_POSTGRES_URL",
-                              "postgresql+psycopg://handbook:handbook@127.0.0.1:5432/handbook_bench")
+POSTGRES_URL = os.environ.get(
+    "HANDBOOK_BENCH_POSTGRES_URL", "postgresql+psycopg://handbook:handbook@127.0.0.1:5432/handbook_bench"
+)
 EVENTS_PER_BATCH = 10
-QUERIES = ("dang vien khong duoc lam", "nghị quyết 35", "sinh hoạt chi bộ", "mang xa hoi",
-           "35-NQ/TW", "kỷ luật đảng viên", "bao ve nen tang tu tuong", "kiem tra giam sat")
+QUERIES = (
+    "dang vien khong duoc lam",
+    "nghị quyết 35",
+    "sinh hoạt chi bộ",
+    "mang xa hoi",
+    "35-NQ/TW",
+    "kỷ luật đảng viên",
+    "bao ve nen tang tu tuong",
+    "kiem tra giam sat",
+)
 DOCUMENTS = 12
 
 
@@ -60,10 +69,16 @@ def run_config(base: str) -> dict:
             documents.append({"slug": item["slug"], "anchors": anchors})
     _, _, scope = call(base, "GET", "/api/v1/reports", token=committee)
     unit = json.loads(scope)["units"][0]["unit"]["id"]
-    return {"member": member, "committee": committee, "agent": USER_AGENT,
-            "documents": documents, "queries": [urllib.parse.quote(q) for q in QUERIES],
-            "report": f"/api/v1/reports/units/{unit}", "events_per_batch": EVENTS_PER_BATCH,
-            "now": datetime.now(UTC).isoformat(timespec="seconds")}
+    return {
+        "member": member,
+        "committee": committee,
+        "agent": USER_AGENT,
+        "documents": documents,
+        "queries": [urllib.parse.quote(q) for q in QUERIES],
+        "report": f"/api/v1/reports/units/{unit}",
+        "events_per_batch": EVENTS_PER_BATCH,
+        "now": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
 def drive(base: str, seconds: int) -> dict:
@@ -71,10 +86,22 @@ def drive(base: str, seconds: int) -> dict:
         config.write("return " + lua_value(run_config(base)) + "\n")
     try:
         out = subprocess.run(
-            ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "10s",
-             "-s", str(ROOT / "benchmarks" / "mixed_load.lua"), base],
-            capture_output=True, text=True, check=True,
-            env={**os.environ, "HANDBOOK_LOAD_CONFIG": config.name}).stdout
+            [
+                "wrk",
+                "-t2",
+                "-c16",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(ROOT / "benchmarks" / "mixed_load.lua"),
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "HANDBOOK_LOAD_CONFIG": config.name},
+        ).stdout
     finally:
         os.unlink(config.name)
     found = dict(re.findall(r"(\w+)=(\d+)", out.split("RESULT", 1)[1]))
@@ -84,9 +111,12 @@ def drive(base: str, seconds: int) -> dict:
 def stored_events(url: str) -> tuple[int, int]:
     engine = create_engine(url)
     with engine.connect() as connection:
-        row = connection.execute(text(
-            "SELECT count(*), count(DISTINCT client_event_id) FROM reading_events "
-            "WHERE client_event_id LIKE 'load-%'")).one()
+        row = connection.execute(
+            text(
+                "SELECT count(*), count(DISTINCT client_event_id) FROM reading_events "
+                "WHERE client_event_id LIKE 'load-%'"
+            )
+        ).one()
     engine.dispose()
     return row[0], row[1]
 
@@ -111,20 +141,25 @@ def measure(label: str, database_url: str | None) -> None:
         stored, distinct = stored_events(env["HANDBOOK_DATABASE_URL"])
     seconds = result["duration_us"] / 1e6
     errors = result["status_errors"] + result["socket_errors"]
-    print(f"{label:<11}{result['requests'] / seconds:>8.0f}{result['p50_us'] / 1000:>9.1f}"
-          f"{result['p95_us'] / 1000:>9.1f}{result['p99_us'] / 1000:>9.1f}"
-          f"{result['max_us'] / 1000:>9.0f}{result['requests']:>10}{errors:>8}"
-          f"{result['events_made']:>8}{stored:>8}{stored - distinct:>6}")
+    print(
+        f"{label:<11}{result['requests'] / seconds:>8.0f}{result['p50_us'] / 1000:>9.1f}"
+        f"{result['p95_us'] / 1000:>9.1f}{result['p99_us'] / 1000:>9.1f}"
+        f"{result['max_us'] / 1000:>9.0f}{result['requests']:>10}{errors:>8}"
+        f"{result['events_made']:>8}{stored:>8}{stored - distinct:>6}"
+    )
 
 
 def main() -> None:
-    print(f"# Mixed load, {SECONDS} s per database, gunicorn 2 workers, wrk 16 connections "
-          f"— {machine()}")
+    print(f"# Mixed load, {SECONDS} s per database, gunicorn 2 workers, wrk 16 connections — {machine()}")
     print("70 % document JSON, 20 % progress batches of 10 events, 8 % search, 2 % roll-up;")
-    print("events: made by wrk (the last batches may still be in flight when it stops), "
-          "stored once each, duplicates")
-    print(f"{'database':<11}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-          f"{'requests':>10}{'errors':>8}{'made':>8}{'stored':>8}{'dups':>6}")
+    print(
+        "events: made by wrk (the last batches may still be in flight when it stops), "
+        "stored once each, duplicates"
+    )
+    print(
+        f"{'database':<11}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+        f"{'requests':>10}{'errors':>8}{'made':>8}{'stored':>8}{'dups':>6}"
+    )
     measure("SQLite", None)
     if empty_postgres(POSTGRES_URL):
         measure("PostgreSQL", POSTGRES_URL)

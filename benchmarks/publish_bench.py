@@ -25,21 +25,30 @@ LOAD_URL = "/tim-kiem?q=" + urllib.parse.quote("nghị quyết đảng viên")
 
 
 def _form(i: int, token: str, csrf: str) -> bytes:
-    return urllib.parse.urlencode({
-        "csrf_token": csrf, "hanh_dong": "xuat-ban", "phien_ban": "",
-        "slug": f"ket-luan-do-thoi-gian-{i}", "so_hieu": f"{900 + i}-KL/TW", "loai": "Kết luận",
-        "tieu_de": f"Kết luận thử đo thời gian xuất bản số {i}",
-        "co_quan_ban_hanh": "Ban Bí thư", "ngay_ban_hanh": "2025-06-01",
-        "trich_yeu": "Văn bản dùng để đo thời gian từ lúc xuất bản đến lúc tìm thấy.",
-        "hieu_luc": "in_force", "tu_khoa": "đo thời gian",
-        "noi_dung": f"Mở đầu.\n\n## Phần I. Nội dung\n\nTừ khóa riêng {token} để tìm.\n",
-        "ghi_chu": "đo thời gian",
-    }).encode()
+    return urllib.parse.urlencode(
+        {
+            "csrf_token": csrf,
+            "hanh_dong": "xuat-ban",
+            "phien_ban": "",
+            "slug": f"ket-luan-do-thoi-gian-{i}",
+            "so_hieu": f"{900 + i}-KL/TW",
+            "loai": "Kết luận",
+            "tieu_de": f"Kết luận thử đo thời gian xuất bản số {i}",
+            "co_quan_ban_hanh": "Ban Bí thư",
+            "ngay_ban_hanh": "2025-06-01",
+            "trich_yeu": "Văn bản dùng để đo thời gian từ lúc xuất bản đến lúc tìm thấy.",
+            "hieu_luc": "in_force",
+            "tu_khoa": "đo thời gian",
+            "noi_dung": f"Mở đầu.\n\n## Phần I. Nội dung\n\nTừ khóa riêng {token} để tìm.\n",
+            "ghi_chu": "đo thời gian",
+        }
+    ).encode()
 
 
 def _found(base: str, cookie: str, token: str) -> bool:
-    request = urllib.request.Request(f"{base}/tim-kiem.json?q={token}",
-                                     headers={"Cookie": cookie, "User-Agent": USER_AGENT})
+    request = urllib.request.Request(
+        f"{base}/tim-kiem.json?q={token}", headers={"Cookie": cookie, "User-Agent": USER_AGENT}
+    )
     with urllib.request.urlopen(request, timeout=10) as answer:
         return json.load(answer)["total"] > 0
 
@@ -71,9 +80,21 @@ def main() -> None:
         opener.addheaders = [("User-Agent", USER_AGENT)]
         reader = login_cookie(base, "demo.member")
         load = subprocess.Popen(
-            ["wrk", "-t1", "-c8", "-d120s", "-H", f"Cookie: {reader}",
-             "-H", f"User-Agent: {USER_AGENT}", base + LOAD_URL],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            [
+                "wrk",
+                "-t1",
+                "-c8",
+                "-d120s",
+                "-H",
+                f"Cookie: {reader}",
+                "-H",
+                f"User-Agent: {USER_AGENT}",
+                base + LOAD_URL,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         try:
             time.sleep(1)
             samples = [publish_once(base, opener, reader, i) for i in range(1, PUBLISHES + 1)]
@@ -82,8 +103,10 @@ def main() -> None:
             load.wait(timeout=10)
     samples.sort()
     p95 = samples[int(len(samples) * 0.95) - 1]
-    print(f"{PUBLISHES} publishes under search load (wrk, 8 connections): "
-          f"median {median(samples):.2f} s, p95 {p95:.2f} s, max {samples[-1]:.2f} s")
+    print(
+        f"{PUBLISHES} publishes under search load (wrk, 8 connections): "
+        f"median {median(samples):.2f} s, p95 {p95:.2f} s, max {samples[-1]:.2f} s"
+    )
     print(f"  [{'ok' if p95 <= TARGET_S else 'FAIL'}] publish → searchable p95 <= {TARGET_S} s")
 
 

@@ -54,8 +54,9 @@ def unindexed(plan: list[str]) -> set[str]:
     found = set()
     for line in plan:
         for table in BIG_TABLES:
-            if re.search(rf"\bSeq Scan on {table}\b", line) or \
-                    re.search(rf"\bSCAN {table}\b(?!.*INDEX)", line):
+            if re.search(rf"\bSeq Scan on {table}\b", line) or re.search(
+                rf"\bSCAN {table}\b(?!.*INDEX)", line
+            ):
                 found.add(table)
     return found
 
@@ -68,10 +69,12 @@ def report(label: str, database_url: str | None) -> None:
         with app.extensions["handbook.db"].engine.begin() as connection:
             connection.execute(text("ANALYZE"))
         secretary, admin = _login(app, "demo.secretary"), _login(app, "demo.admin")
-        grid = re.search(r'href="(/bao-cao/chi-bo/\d+/dot/\d+)"',
-                         secretary.get("/bao-cao").get_data(as_text=True)).group(1)
-        unit = re.search(r'href="(/bao-cao/don-vi/\d+)"',
-                         admin.get("/bao-cao").get_data(as_text=True)).group(1)
+        grid = re.search(
+            r'href="(/bao-cao/chi-bo/\d+/dot/\d+)"', secretary.get("/bao-cao").get_data(as_text=True)
+        ).group(1)
+        unit = re.search(r'href="(/bao-cao/don-vi/\d+)"', admin.get("/bao-cao").get_data(as_text=True)).group(
+            1
+        )
         pages = {"cell grid": (secretary, grid), "province roll-up": (admin, unit)}
         print(f"\n## {label}, demo {SCALE}, {EVENTS:,} reading events generated")
         for name, (client, path) in pages.items():

@@ -24,8 +24,13 @@ from benchmarks.harness import (
 )
 
 GRID_REQUESTS, ROLLUP_REQUESTS, EXPORTS = 30, 10, 2
-TARGETS_MS = {"grid": 50, "rollup": 1000, "rollup, all campaigns": 1000,
-              "rollup, all campaigns, served": 1000, "xlsx": 10_000}
+TARGETS_MS = {
+    "grid": 50,
+    "rollup": 1000,
+    "rollup, all campaigns": 1000,
+    "rollup, all campaigns, served": 1000,
+    "xlsx": 10_000,
+}
 
 
 @dataclass
@@ -59,8 +64,13 @@ class Run:
 def _app(env: dict):
     from handbook.app import create_app
 
-    return create_app({"ENV_NAME": "development", "DATABASE_URL": env["HANDBOOK_DATABASE_URL"],
-                       "SEARCH_INDEX_DIR": env["HANDBOOK_SEARCH_INDEX_DIR"]})
+    return create_app(
+        {
+            "ENV_NAME": "development",
+            "DATABASE_URL": env["HANDBOOK_DATABASE_URL"],
+            "SEARCH_INDEX_DIR": env["HANDBOOK_SEARCH_INDEX_DIR"],
+        }
+    )
 
 
 def _login(app, username: str):
@@ -68,8 +78,9 @@ def _login(app, username: str):
     client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
     page = client.get("/dang-nhap").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    answer = client.post("/dang-nhap", data={"csrf_token": token, "ten_dang_nhap": username,
-                                             "mat_khau": DEMO_PASSWORD})
+    answer = client.post(
+        "/dang-nhap", data={"csrf_token": token, "ten_dang_nhap": username, "mat_khau": DEMO_PASSWORD}
+    )
     if answer.status_code != 302:
         raise RuntimeError(f"login as {username} failed ({answer.status_code})")
     return client
@@ -86,11 +97,13 @@ def _ids(app) -> tuple[int, int, list[int]]:
     from handbook.study.models import Campaign
 
     with app.app_context(), get_db(app).sessions() as s:
-        cell = s.scalar(select(RoleGrant.unit_id).join(User, User.id == RoleGrant.user_id)
-                        .where(User.username == "demo.secretary"))
+        cell = s.scalar(
+            select(RoleGrant.unit_id)
+            .join(User, User.id == RoleGrant.user_id)
+            .where(User.username == "demo.secretary")
+        )
         root = s.scalar(select(Unit.id).where(Unit.code == ROOT_CODE))
-        found = list(s.scalars(select(Campaign.id).where(Campaign.title.in_(TITLES))
-                               .order_by(Campaign.id)))
+        found = list(s.scalars(select(Campaign.id).where(Campaign.title.in_(TITLES)).order_by(Campaign.id)))
     return cell, root, found
 
 
@@ -102,11 +115,14 @@ def rows(app) -> dict[str, int]:
     from handbook.app_db import get_db
     from handbook.study.models import Completion, ReadingEvent, SectionRead
 
-    tables = {"memberships": Membership, "events": ReadingEvent, "section reads": SectionRead,
-              "completions": Completion}
+    tables = {
+        "memberships": Membership,
+        "events": ReadingEvent,
+        "section reads": SectionRead,
+        "completions": Completion,
+    }
     with app.app_context(), get_db(app).sessions() as s:
-        return {name: s.scalar(select(func.count()).select_from(model))
-                for name, model in tables.items()}
+        return {name: s.scalar(select(func.count()).select_from(model)) for name, model in tables.items()}
 
 
 def measure(client, urls: list[str], count: int) -> Figure:
@@ -146,15 +162,12 @@ def pages(app) -> dict[str, Figure]:
 
     cell, root, found = _ids(app)
     secretary, admin = _login(app, "demo.secretary"), _login(app, "demo.admin")
-    figures = {"grid": measure(secretary, [f"/bao-cao/chi-bo/{cell}/dot/{c}" for c in found],
-                               GRID_REQUESTS)}
+    figures = {"grid": measure(secretary, [f"/bao-cao/chi-bo/{cell}/dot/{c}" for c in found], GRID_REQUESTS)}
     app.extensions["reports.figures"] = FiguresCache(0)
-    figures["rollup"] = measure(admin, [f"/bao-cao/don-vi/{root}?dot={c}" for c in found],
-                                ROLLUP_REQUESTS)
+    figures["rollup"] = measure(admin, [f"/bao-cao/don-vi/{root}?dot={c}" for c in found], ROLLUP_REQUESTS)
     figures["rollup, all campaigns"] = measure(admin, [f"/bao-cao/don-vi/{root}"], 3)
     app.extensions["reports.figures"] = FiguresCache(app.config["REPORT_CACHE_SECONDS"])
-    figures["rollup, all campaigns, served"] = measure(admin, [f"/bao-cao/don-vi/{root}"],
-                                                       ROLLUP_REQUESTS)
+    figures["rollup, all campaigns, served"] = measure(admin, [f"/bao-cao/don-vi/{root}"], ROLLUP_REQUESTS)
     figures["xlsx"] = export(admin, f"/bao-cao/don-vi/{root}/dot/{found[-1]}.xlsx")
     figures["/hoc-tap (demo.secretary)"] = measure(secretary, ["/hoc-tap"], GRID_REQUESTS)
     return figures
@@ -188,34 +201,46 @@ def _cell(figure: Figure, quantile: float) -> str:
 def report(runs: list[Run]) -> None:
     small, big = runs
     for r in runs:
-        print(f"{r.scale}: demo-history {r.history_s:.1f} s wall, database {r.db_mb:.0f} MB — "
-              f"{r.history_line}")
-    print(f"\n{'page (ms)':32} {'small p50':>12} {'p95':>10} {'province p50':>14} {'p95':>10} "
-          f"{'growth p95':>11}")
+        print(
+            f"{r.scale}: demo-history {r.history_s:.1f} s wall, database {r.db_mb:.0f} MB — {r.history_line}"
+        )
+    print(
+        f"\n{'page (ms)':32} {'small p50':>12} {'p95':>10} {'province p50':>14} {'p95':>10} "
+        f"{'growth p95':>11}"
+    )
     for name, figure in small.figures.items():
         other = big.figures[name]
         growth = f"{other.p(0.95) / figure.p(0.95):.1f}×" if figure.ok and other.ok else "–"
-        print(f"{name:32} {_cell(figure, 0.5):>12} {_cell(figure, 0.95):>10} "
-              f"{_cell(other, 0.5):>14} {_cell(other, 0.95):>10} {growth:>11}")
-    print("data rows: " + ", ".join(
-        f"{name} {small.rows[name]:,} → {big.rows[name]:,} ({big.rows[name] / small.rows[name]:.0f}×)"
-        for name in small.rows))
+        print(
+            f"{name:32} {_cell(figure, 0.5):>12} {_cell(figure, 0.95):>10} "
+            f"{_cell(other, 0.5):>14} {_cell(other, 0.95):>10} {growth:>11}"
+        )
+    print(
+        "data rows: "
+        + ", ".join(
+            f"{name} {small.rows[name]:,} → {big.rows[name]:,} ({big.rows[name] / small.rows[name]:.0f}×)"
+            for name in small.rows
+        )
+    )
     for r in runs:
         xlsx = r.figures["xlsx"]
         if xlsx.ok:
-            print(f"{r.scale}: XLSX of the whole province {xlsx.size / 1e6:.2f} MB, "
-                  f"{' / '.join(f'{s / 1000:.2f} s' for s in xlsx.samples)}")
+            print(
+                f"{r.scale}: XLSX of the whole province {xlsx.size / 1e6:.2f} MB, "
+                f"{' / '.join(f'{s / 1000:.2f} s' for s in xlsx.samples)}"
+            )
     targets(big)
 
 
 def targets(big: Run) -> None:
     print("\ntargets at province scale (issue 6):")
-    for name, label, quantile in (("grid", "cell grid p95 ≤ 50 ms", 0.95),
-                                  ("rollup", "province roll-up, one campaign, p95 ≤ 1 s", 0.95),
-                                  ("rollup, all campaigns", "… across campaigns, computed", 0.95),
-                                  ("rollup, all campaigns, served", "… across campaigns, served",
-                                   0.95),
-                                  ("xlsx", "XLSX of the whole province ≤ 10 s", 1.0)):
+    for name, label, quantile in (
+        ("grid", "cell grid p95 ≤ 50 ms", 0.95),
+        ("rollup", "province roll-up, one campaign, p95 ≤ 1 s", 0.95),
+        ("rollup, all campaigns", "… across campaigns, computed", 0.95),
+        ("rollup, all campaigns, served", "… across campaigns, served", 0.95),
+        ("xlsx", "XLSX of the whole province ≤ 10 s", 1.0),
+    ):
         figure = big.figures[name]
         if not figure.ok:
             print(f"  {label}: not measured ({_cell(figure, quantile)})")

@@ -42,10 +42,12 @@ class Fts5:
 
     def __init__(self, rows: list[dict]) -> None:
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.db.execute("CREATE VIRTUAL TABLE a USING fts5(id UNINDEXED, body,"
-                        " tokenize='unicode61 remove_diacritics 2')")
-        self.db.executemany("INSERT INTO a VALUES (?, ?)",
-                            [(r["id"], prepare(document_text(r))) for r in rows])
+        self.db.execute(
+            "CREATE VIRTUAL TABLE a USING fts5(id UNINDEXED, body, tokenize='unicode61 remove_diacritics 2')"
+        )
+        self.db.executemany(
+            "INSERT INTO a VALUES (?, ?)", [(r["id"], prepare(document_text(r))) for r in rows]
+        )
         self.db.commit()
 
     def query(self, text: str) -> list[str]:
@@ -53,8 +55,10 @@ class Fts5:
         if not terms:
             return []
         match = " OR ".join(f'"{t}"' for t in terms)
-        return [r[0] for r in self.db.execute(
-            "SELECT id FROM a WHERE a MATCH ? ORDER BY bm25(a) LIMIT 10", (match,))]
+        return [
+            r[0]
+            for r in self.db.execute("SELECT id FROM a WHERE a MATCH ? ORDER BY bm25(a) LIMIT 10", (match,))
+        ]
 
 
 class Tantivy:
@@ -67,8 +71,12 @@ class Tantivy:
         builder.add_text_field("id", stored=True, tokenizer_name="raw")
         builder.add_text_field("body", tokenizer_name="vi")
         self.index = tantivy.Index(builder.build())
-        analyzer = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-                    .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold()).build())
+        analyzer = (
+            tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+            .filter(tantivy.Filter.lowercase())
+            .filter(tantivy.Filter.ascii_fold())
+            .build()
+        )
         self.index.register_tokenizer("vi", analyzer)
         writer = self.index.writer()
         for r in rows:

@@ -23,8 +23,10 @@ TARGETS = {"mrr_accented": 0.87, "mrr_stripped": 0.86, "p95_ratio": 5.0, "short_
 
 
 def line(name: str, variant: str, s: evaluation.Scores) -> str:
-    return (f"{name:13} {variant:9} MRR@10 {s.mrr10:.3f}  R@1 {s.r1:.3f}  R@10 {s.r10:.3f}  "
-            f"p50 {s.p50_ms:6.1f} ms  p95 {s.p95_ms:6.1f} ms")
+    return (
+        f"{name:13} {variant:9} MRR@10 {s.mrr10:.3f}  R@1 {s.r1:.3f}  R@10 {s.r10:.3f}  "
+        f"p50 {s.p50_ms:6.1f} ms  p95 {s.p95_ms:6.1f} ms"
+    )
 
 
 def long_questions(tmp: Path) -> dict:
@@ -34,8 +36,10 @@ def long_questions(tmp: Path) -> dict:
     questions = list(evaluation.read_jsonl(DATA / "questions.jsonl"))
     started = time.perf_counter()
     indexer.build(tmp / "alqac", evaluation.corpus_entries(DATA / "corpus.jsonl"))
-    print(f"ALQAC 2024: {len(rows)} articles, {len(questions)} questions; "
-          f"our index built in {time.perf_counter() - started:.1f} s")
+    print(
+        f"ALQAC 2024: {len(rows)} articles, {len(questions)} questions; "
+        f"our index built in {time.perf_counter() - started:.1f} s"
+    )
     pool = SearcherPool(tmp / "alqac")
     search(pool, SearchRequest(q="khởi động"))  # open the searcher, as a worker would
 
@@ -47,8 +51,10 @@ def long_questions(tmp: Path) -> dict:
     runners = {"ours": ours, **{e.name: e.query for e in available_engines(rows)}}
     if "tantivy" not in runners:
         print("tantivy: not importable (pip install -r requirements-dev.txt)")
-    by_variant = {"accented": interleaved(runners, questions),
-                  "stripped": interleaved(runners, questions, evaluation.strip_marks)}
+    by_variant = {
+        "accented": interleaved(runners, questions),
+        "stripped": interleaved(runners, questions, evaluation.strip_marks),
+    }
     pool.close()
     results = {name: {v: by_variant[v][name] for v in by_variant} for name in runners}
     for name, runs in results.items():
@@ -64,9 +70,15 @@ def import_content(tmp: Path) -> Path:
     from handbook.app_db import get_db, session
     from handbook.content import importer
 
-    app = create_app({"ENV_NAME": "testing", "TESTING": True, "SECRET_KEY": "bench",
-                      "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
-                      "SEARCH_INDEX_DIR": str(tmp / "content-index")})
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+            "SEARCH_INDEX_DIR": str(tmp / "content-index"),
+        }
+    )
     migrate.upgrade(app)
     sources, problems = importer.read_folder(ROOT / "content", app.config["MARKDOWN_MAX_BYTES"])
     with app.app_context(), get_db(app).transaction() as tx:
@@ -89,8 +101,9 @@ def short_queries(root: Path) -> evaluation.Scores:
             results = search(pool, SearchRequest(q=item["query"]))  # the page's full work
             latencies.append((time.perf_counter() - started) * 1000)
         judged = set(item["relevant_ids"])
-        ranked.append([f"{h.slug}#{h.anchor}" if f"{h.slug}#{h.anchor}" in judged else h.slug
-                       for h in results.hits])
+        ranked.append(
+            [f"{h.slug}#{h.anchor}" if f"{h.slug}#{h.anchor}" in judged else h.slug for h in results.hits]
+        )
         relevant.append(judged)
     pool.close()
     scores = evaluation.score_run(ranked, relevant, latencies)

@@ -27,8 +27,7 @@ def hostile_queries() -> dict[str, str]:
     """500 characters each: one long word, and 62 random 7-letter words (every one a
     spelling look-up)."""
     rng = random.Random(18)
-    words = " ".join("".join(rng.choice("bcdfghklmnpqrstvx") for _ in range(7))
-                     for _ in range(62))
+    words = " ".join("".join(rng.choice("bcdfghklmnpqrstvx") for _ in range(7)) for _ in range(62))
     return {"500 × x": "x" * 500, "62 random 7-letter words": words[:500]}
 
 
@@ -36,8 +35,7 @@ def victim_median(base: str, cookie: dict) -> float:
     return wrk(base + DOCUMENT, seconds=SECONDS, connections=2, headers=cookie)["p50"]
 
 
-def under_flood(base: str, victim: dict, flooder: dict, query: str | None
-                ) -> tuple[float, dict]:
+def under_flood(base: str, victim: dict, flooder: dict, query: str | None) -> tuple[float, dict]:
     """The victim's p50 while the flooder asks the search page for `query`, or (None)
     the cheapest signed-in answer there is: the peer that shows what any flood of
     requests from one account costs 2 sync workers, search or not."""
@@ -45,8 +43,7 @@ def under_flood(base: str, victim: dict, flooder: dict, query: str | None
     url = base + ("/tim-kiem?q=" + quote(query) if query is not None else "/tim-kiem/goi-y")
 
     def run() -> None:
-        flood.update(wrk(url, seconds=SECONDS + 2, connections=FLOOD_CONNECTIONS,
-                         headers=flooder))
+        flood.update(wrk(url, seconds=SECONDS + 2, connections=FLOOD_CONNECTIONS, headers=flooder))
 
     thread = threading.Thread(target=run)
     thread.start()
@@ -65,15 +62,19 @@ def main() -> None:
         alone = median(victim_median(base, victim) for _ in range(2))
         print(f"victim document page p50 alone: {alone:.1f} ms")
         floor, flood = under_flood(base, victim, flooder, None)
-        print(f"  peer: flood of empty suggestions (the signed-in floor): victim p50 "
-              f"{floor:.1f} ms ({floor / alone:.1f}×); flood {flood['rps']:.0f} req/s")
+        print(
+            f"  peer: flood of empty suggestions (the signed-in floor): victim p50 "
+            f"{floor:.1f} ms ({floor / alone:.1f}×); flood {flood['rps']:.0f} req/s"
+        )
         for label, query in hostile_queries().items():
             p50, flood = under_flood(base, victim, flooder, query)
             ok = p50 <= TARGET * alone
-            print(f"  flood {label}: victim p50 {p50:.1f} ms ({p50 / alone:.1f}×); flood "
-                  f"{flood['rps']:.0f} req/s, p50 {flood['p50']:.1f} ms, "
-                  f"non-2xx {flood['errors']}  [{'ok' if ok else 'FAIL'}] within {TARGET:g}×; "
-                  f"{p50 / floor:.1f}× the peer's")
+            print(
+                f"  flood {label}: victim p50 {p50:.1f} ms ({p50 / alone:.1f}×); flood "
+                f"{flood['rps']:.0f} req/s, p50 {flood['p50']:.1f} ms, "
+                f"non-2xx {flood['errors']}  [{'ok' if ok else 'FAIL'}] within {TARGET:g}×; "
+                f"{p50 / floor:.1f}× the peer's"
+            )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from benchmarks.harness import gunicorn, machine, prepared_instance
 
 CLIENTS = 32
-BATCHES = 40          # new batches per client; each is sent again one batch later
+BATCHES = 40  # new batches per client; each is sent again one batch later
 BATCH_SIZE = 20
 DOCUMENTS = ("nghi-quyet-35-nq-tw", "quy-dinh-37-qd-tw", "dieu-le-dang")
 PASSWORD = "Đo tốc độ ghi tiến độ học tập 2026"
@@ -43,8 +43,13 @@ class Member:
 def _bench_app(env: dict):
     from handbook.app import create_app
 
-    return create_app({"ENV_NAME": "development", "DATABASE_URL": env["HANDBOOK_DATABASE_URL"],
-                       "SEARCH_INDEX_DIR": env["HANDBOOK_SEARCH_INDEX_DIR"]})
+    return create_app(
+        {
+            "ENV_NAME": "development",
+            "DATABASE_URL": env["HANDBOOK_DATABASE_URL"],
+            "SEARCH_INDEX_DIR": env["HANDBOOK_SEARCH_INDEX_DIR"],
+        }
+    )
 
 
 def create_members(env: dict) -> tuple[list[Member], dict[str, list[str]]]:
@@ -58,14 +63,14 @@ def create_members(env: dict) -> tuple[list[Member], dict[str, list[str]]]:
     app, actor = _bench_app(env), Actor.system("bench")
     with app.app_context(), get_db(app).transaction() as tx:
         province = units.create_unit(tx, actor, "BENCH", "Tỉnh ủy đo", PROVINCE, None)
-        base = units.create_unit(tx, actor, "BENCH-CS", "Đảng bộ đo", GRASSROOTS_COMMITTEE,
-                                 province.id)
+        base = units.create_unit(tx, actor, "BENCH-CS", "Đảng bộ đo", GRASSROOTS_COMMITTEE, province.id)
         cell = units.create_unit(tx, actor, "BENCH-CB", "Chi bộ đo", CELL, base.id)
         hashed = web.passwords().hash(PASSWORD)
         made = []
         for i in range(CLIENTS):
-            user = users.create_user(tx, actor, f"do.toc.do{i:02d}", f"Đảng viên đo {i}",
-                                     password_hash=hashed)
+            user = users.create_user(
+                tx, actor, f"do.toc.do{i:02d}", f"Đảng viên đo {i}", password_hash=hashed
+            )
             members.place(tx, actor, user.id, cell.id)
             made.append(Member(user.username, user.id))
         anchors = {slug: sorted(documents.load(tx, slug).required) for slug in DOCUMENTS}
@@ -94,8 +99,9 @@ class Session:
         self.cookies: dict[str, str] = {}
         self.csrf = ""
 
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict | None = None) -> tuple[int, bytes]:
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+    ) -> tuple[int, bytes]:
         conn = http.client.HTTPConnection(self.host, timeout=60)
         sent = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), **(headers or {})}
         conn.request(method, path, body=body, headers=sent)
@@ -111,8 +117,9 @@ class Session:
         _, page = self.request("GET", "/dang-nhap")
         token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
         form = urlencode({"ten_dang_nhap": username, "mat_khau": PASSWORD, "csrf_token": token})
-        status, _ = self.request("POST", "/dang-nhap", form.encode(),
-                                 {"Content-Type": "application/x-www-form-urlencoded"})
+        status, _ = self.request(
+            "POST", "/dang-nhap", form.encode(), {"Content-Type": "application/x-www-form-urlencoded"}
+        )
         _, page = self.request("GET", f"/van-ban/{DOCUMENTS[0]}")
         found = re.search(rb'data-csrf="([^"]+)"', page)
         if status != 302 or not found:
@@ -121,14 +128,15 @@ class Session:
 
     def post_batch(self, events: list[dict]) -> tuple[int, dict]:
         status, data = self.request(
-            "POST", "/hoc-tap/tien-do", json.dumps({"events": events}).encode(),
-            {"Content-Type": "application/json", "Accept": "application/json",
-             "X-CSRFToken": self.csrf})
+            "POST",
+            "/hoc-tap/tien-do",
+            json.dumps({"events": events}).encode(),
+            {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": self.csrf},
+        )
         return status, json.loads(data) if status == 200 else {}
 
 
-def plan_batches(member: Member, anchors: dict[str, list[str]],
-                 rng: random.Random) -> list[list[dict]]:
+def plan_batches(member: Member, anchors: dict[str, list[str]], rng: random.Random) -> list[list[dict]]:
     """New batches interleaved with the previous batch sent again in reverse order;
     the events follow one another on the member's time line, the last ending now."""
     seconds = [rng.randint(1, 200) for _ in range(BATCHES * BATCH_SIZE)]
@@ -136,12 +144,18 @@ def plan_batches(member: Member, anchors: dict[str, list[str]],
     fresh = []
     for b in range(BATCHES):
         batch = []
-        for n in seconds[b * BATCH_SIZE:(b + 1) * BATCH_SIZE]:
+        for n in seconds[b * BATCH_SIZE : (b + 1) * BATCH_SIZE]:
             slug = rng.choice(DOCUMENTS)
             ends += timedelta(seconds=n)
-            batch.append({"id": str(uuid.uuid4()), "document": slug,
-                          "anchor": rng.choice(anchors[slug]), "seconds": n,
-                          "occurred_at": ends.isoformat()})
+            batch.append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "document": slug,
+                    "anchor": rng.choice(anchors[slug]),
+                    "seconds": n,
+                    "occurred_at": ends.isoformat(),
+                }
+            )
         fresh.append(batch)
         member.events.extend(batch)
     order = []
@@ -153,8 +167,7 @@ def plan_batches(member: Member, anchors: dict[str, list[str]],
     return order
 
 
-def run_member(base: str, member: Member, batches: list[list[dict]],
-               start: threading.Barrier) -> None:
+def run_member(base: str, member: Member, batches: list[list[dict]], start: threading.Barrier) -> None:
     session = Session(base)
     session.login(member.username)
     start.wait()
@@ -185,11 +198,17 @@ def verify(env: dict, made: list[Member]) -> dict:
         from handbook.content.models import Document
 
         slugs = dict(tx.execute(select(Document.id, Document.slug)).all())
-        credited = {(r.user_id, slugs[r.document_id], r.anchor): r.seconds
-                    for r in tx.scalars(select(SectionRead))}
+        credited = {
+            (r.user_id, slugs[r.document_id], r.anchor): r.seconds for r in tx.scalars(select(SectionRead))
+        }
     get_db(app).engine.dispose()
-    return {"stored": stored, "distinct": distinct, "credit_mismatches":
-            sum(1 for k in expected.keys() | credited.keys() if expected.get(k) != credited.get(k))}
+    return {
+        "stored": stored,
+        "distinct": distinct,
+        "credit_mismatches": sum(
+            1 for k in expected.keys() | credited.keys() if expected.get(k) != credited.get(k)
+        ),
+    }
 
 
 def main() -> None:
@@ -200,8 +219,10 @@ def main() -> None:
         plans = [plan_batches(m, anchors, rng) for m in made]
         with gunicorn("wsgi:app", env) as base:
             start = threading.Barrier(CLIENTS + 1)
-            threads = [threading.Thread(target=run_member, args=(base, m, p, start))
-                       for m, p in zip(made, plans, strict=True)]
+            threads = [
+                threading.Thread(target=run_member, args=(base, m, p, start))
+                for m, p in zip(made, plans, strict=True)
+            ]
             for t in threads:
                 t.start()
             start.wait()
@@ -218,18 +239,25 @@ def report(made: list[Member], seconds: float, counts: dict) -> None:
     accepted = sum(m.accepted for m in made)
     requests = sum(2 * BATCHES for _ in made)
     failures = [f for m in made for f in m.failures]
-    print(f"clients {CLIENTS}, batches of {BATCH_SIZE}, every event sent twice, "
-          "gunicorn -w 2, SQLite")
-    print(f"requests {requests} in {seconds:.1f} s = {requests / seconds:.0f} req/s, "
-          f"non-200 answers {len(failures)}")
-    print(f"events posted {2 * unique} = {2 * unique / seconds:.0f}/s; "
-          f"accepted (new) {accepted} = {accepted / seconds:.0f} events/s")
-    print(f"answers: accepted {accepted}, duplicates {sum(m.duplicates for m in made)}, "
-          f"rejected {sum(m.rejected for m in made)}")
-    print(f"rows: unique events sent {unique}, reading_events rows {counts['stored']} "
-          f"(distinct ids {counts['distinct']}), lost {unique - counts['stored']}, "
-          f"duplicated {counts['stored'] - counts['distinct']}, "
-          f"section totals differing from the sent events {counts['credit_mismatches']}")
+    print(f"clients {CLIENTS}, batches of {BATCH_SIZE}, every event sent twice, gunicorn -w 2, SQLite")
+    print(
+        f"requests {requests} in {seconds:.1f} s = {requests / seconds:.0f} req/s, "
+        f"non-200 answers {len(failures)}"
+    )
+    print(
+        f"events posted {2 * unique} = {2 * unique / seconds:.0f}/s; "
+        f"accepted (new) {accepted} = {accepted / seconds:.0f} events/s"
+    )
+    print(
+        f"answers: accepted {accepted}, duplicates {sum(m.duplicates for m in made)}, "
+        f"rejected {sum(m.rejected for m in made)}"
+    )
+    print(
+        f"rows: unique events sent {unique}, reading_events rows {counts['stored']} "
+        f"(distinct ids {counts['distinct']}), lost {unique - counts['stored']}, "
+        f"duplicated {counts['stored'] - counts['distinct']}, "
+        f"section totals differing from the sent events {counts['credit_mismatches']}"
+    )
 
 
 if __name__ == "__main__":

@@ -39,7 +39,8 @@ def defaults(instance_path: str) -> dict:
         # ignored, ".example.vn" for every subdomain; any other Host header is a 400.
         "TRUSTED_HOSTS": None,  # unset: LOOPBACK_HOSTS only
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # editors' uploads get their own limit below
-        "MAX_FORM_MEMORY_SIZE": 500_000, "MAX_FORM_PARTS": 1000,  # Flask's, stated: 413 past them
+        "MAX_FORM_MEMORY_SIZE": 500_000,
+        "MAX_FORM_PARTS": 1000,  # Flask's, stated: 413 past them
         "ATTACHMENTS_DIR": str(Path(instance_path) / "attachments"),  # never under static/
         "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -63,12 +64,12 @@ def defaults(instance_path: str) -> dict:
 ACCOUNT_DEFAULTS = {
     "SESSION_COOKIE_NAME": "__Host-session",
     "PERMANENT_SESSION_LIFETIME": 14 * 24 * 3600,  # idle limit, checked in the signed cookie
-    "SESSION_ABSOLUTE_LIFETIME": 30 * 24 * 3600,   # since login, checked on the server
-    "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,    # remember-me is not offered; kept short anyway
-    "ARGON2_TIME_COST": 2,                         # OWASP: Argon2id m=19 MiB, t=2, p=1
+    "SESSION_ABSOLUTE_LIFETIME": 30 * 24 * 3600,  # since login, checked on the server
+    "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,  # remember-me is not offered; kept short anyway
+    "ARGON2_TIME_COST": 2,  # OWASP: Argon2id m=19 MiB, t=2, p=1
     "ARGON2_MEMORY_COST": 19456,
     "ARGON2_PARALLELISM": 1,
-    "RATELIMIT_STORAGE_URI": "memory://",          # set a redis:// URL in production
+    "RATELIMIT_STORAGE_URI": "memory://",  # set a redis:// URL in production
     "RATELIMIT_STRATEGY": "moving-window",
     "LOGIN_LIMIT_ACCOUNT": "10 per 15 minutes; 40 per day",
     "LOGIN_LIMIT_ADDRESS": "300 per 15 minutes; 2000 per day",  # CGNAT: many members, one IP
@@ -115,13 +116,18 @@ def set_trusted_hosts(app: Flask) -> None:
     value = app.config["TRUSTED_HOSTS"]
     if isinstance(value, str):
         value = value.replace(",", " ").split()
-    if value is not None and not (isinstance(value, list | tuple)
-                                  and all(isinstance(host, str) for host in value)):
-        raise ConfigError("HANDBOOK_TRUSTED_HOSTS must list host names, separated by "
-                          f"spaces, e.g. \"sotay.example.vn\", not {value!r}.")
+    if value is not None and not (
+        isinstance(value, list | tuple) and all(isinstance(host, str) for host in value)
+    ):
+        raise ConfigError(
+            "HANDBOOK_TRUSTED_HOSTS must list host names, separated by "
+            f'spaces, e.g. "sotay.example.vn", not {value!r}.'
+        )
     if not value and is_production(app.config):
-        app.logger.warning("HANDBOOK_TRUSTED_HOSTS is not set: only %s are answered; set it "
-                           "to the site's public host name.", ", ".join(LOOPBACK_HOSTS))
+        app.logger.warning(
+            "HANDBOOK_TRUSTED_HOSTS is not set: only %s are answered; set it to the site's public host name.",
+            ", ".join(LOOPBACK_HOSTS),
+        )
     testing = app.config["ENV_NAME"] == "testing"
     app.config["TRUSTED_HOSTS"] = list(value or (TESTING_HOSTS if testing else LOOPBACK_HOSTS))
 

@@ -48,8 +48,7 @@ def is_disk_full(exc: BaseException) -> bool:
     """True for "no space left" and "quota exceeded", from the OS or from SQLite."""
     if isinstance(exc, OSError):
         return exc.errno in _FULL
-    return isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorcode", None) == \
-        sqlite3.SQLITE_FULL
+    return isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
 
 
 @contextmanager
@@ -61,6 +60,8 @@ def disk_space(what: str) -> Iterator[None]:
     except (OSError, sqlite3.Error) as exc:
         if not is_disk_full(exc):
             raise
-        raise StorageFull(f"Máy chủ đã hết chỗ trống khi ghi {what}; không có phần ghi dở "
-                          "nào được giữ lại. Hãy báo quản trị viên giải phóng dung lượng "
-                          "rồi thử lại.") from exc
+        raise StorageFull(
+            f"Máy chủ đã hết chỗ trống khi ghi {what}; không có phần ghi dở "
+            "nào được giữ lại. Hãy báo quản trị viên giải phóng dung lượng "
+            "rồi thử lại."
+        ) from exc

@@ -31,7 +31,7 @@ class _Bounded(io.RawIOBase):
         if len(data) > self._left:
             raise RequestEntityTooLarge()
         self._left -= len(data)
-        buffer[:len(data)] = data
+        buffer[: len(data)] = data
         return len(data)
 
 
@@ -41,8 +41,7 @@ class BoundedRequest(Request):
     @cached_property
     def stream(self):
         limit = self.max_content_length
-        if self.content_length is None and limit is not None \
-                and self.environ.get("wsgi.input_terminated"):
+        if self.content_length is None and limit is not None and self.environ.get("wsgi.input_terminated"):
             return io.BufferedReader(_Bounded(self.environ["wsgi.input"], limit))
         return get_input_stream(self.environ, max_content_length=limit)
 

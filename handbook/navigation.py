@@ -47,8 +47,9 @@ class Link:
 def links() -> tuple[Link, ...]:
     """The signed-in reader's links, in menu order."""
     roles = current_permissions().roles
-    return tuple(Link(e.label, e.endpoint, url_for(e.endpoint)) for e in ENTRIES
-                 if e.roles is None or roles & e.roles)
+    return tuple(
+        Link(e.label, e.endpoint, url_for(e.endpoint)) for e in ENTRIES if e.roles is None or roles & e.roles
+    )
 
 
 def unread_notifications() -> int:

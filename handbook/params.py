@@ -51,6 +51,7 @@ class Args:
             # Only here is the request asked for: services parse values with to_int and
             # to_date without importing the web layer.
             from flask import request
+
             values = request.args
         self.values = values
         self.strict = strict
@@ -61,8 +62,7 @@ class Args:
             self.problems.append(Problem(name, reason))
         return default
 
-    def integer(self, name: str, minimum: int, maximum: int, default: int | None = None
-                ) -> int | None:
+    def integer(self, name: str, minimum: int, maximum: int, default: int | None = None) -> int | None:
         raw = self.values.get(name)
         if raw is None:
             return default
@@ -93,8 +93,7 @@ class Args:
             return self._refuse(name, "Cần một ngày dạng năm-tháng-ngày.", default)
         return value
 
-    def choice(self, name: str, choices: Collection[str], default: str | None = None
-               ) -> str | None:
+    def choice(self, name: str, choices: Collection[str], default: str | None = None) -> str | None:
         raw = self.values.get(name)
         if raw is None:
             return default

@@ -20,8 +20,9 @@ class Periodic:
 
     name = "periodic"
 
-    def __init__(self, interval: float, work: Callable[[], Any],
-                 pending: Callable[[Any], bool] = lambda _result: False) -> None:
+    def __init__(
+        self, interval: float, work: Callable[[], Any], pending: Callable[[Any], bool] = lambda _result: False
+    ) -> None:
         self.interval = interval
         self.work, self.pending = work, pending
         self._guard = threading.Lock()
@@ -62,8 +63,7 @@ class Periodic:
         # it, or this node would silently stop doing its share of the work.
         except Exception:
             if not self._failing:
-                self._log().exception("%s: a round failed; retrying every %s s",
-                                      self.name, self.interval)
+                self._log().exception("%s: a round failed; retrying every %s s", self.name, self.interval)
             self._failing = True
             return None
         if self._failing:
@@ -83,8 +83,7 @@ class Periodic:
             thread.join(timeout)
 
 
-def start_in(app, key: str, seconds_key: str, make: Callable[[float], Periodic]
-             ) -> Periodic | None:
+def start_in(app, key: str, seconds_key: str, make: Callable[[float], Periodic]) -> Periodic | None:
     """Start the job kept under app.extensions[key] in this process (made by `make` the
     first time). Does nothing for an app that is not the handbook (gunicorn.conf.py
     may serve another) or when app.config[seconds_key] is 0."""

@@ -23,6 +23,7 @@ def _declare(policy: Policy):
     def decorator(view):
         setattr(view, POLICY_ATTR, policy)
         return view
+
     return decorator
 
 
@@ -44,8 +45,10 @@ def policy_of(app: Flask, endpoint: str) -> Policy | None:
 
 def check_roles(app: Flask, known: Collection[str]) -> None:
     """ValueError naming the views whose policy names a role that does not exist."""
-    wrong = sorted(f"{endpoint}: {sorted(policy.roles - set(known))}"
-                   for endpoint in app.view_functions
-                   if (policy := policy_of(app, endpoint)) and policy.roles - set(known))
+    wrong = sorted(
+        f"{endpoint}: {sorted(policy.roles - set(known))}"
+        for endpoint in app.view_functions
+        if (policy := policy_of(app, endpoint)) and policy.roles - set(known)
+    )
     if wrong:
         raise ValueError(f"unknown roles: {'; '.join(wrong)}")

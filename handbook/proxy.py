@@ -14,8 +14,10 @@ from handbook.config import ConfigError
 def proxy_hops(config: dict) -> int:
     value = config.get("PROXY_FIX_HOPS") or 0
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 5:
-        raise ConfigError("HANDBOOK_PROXY_FIX_HOPS must be the number of trusted reverse "
-                          f"proxies in front of gunicorn (0 to 5), not {value!r}.")
+        raise ConfigError(
+            "HANDBOOK_PROXY_FIX_HOPS must be the number of trusted reverse "
+            f"proxies in front of gunicorn (0 to 5), not {value!r}."
+        )
     return value
 
 

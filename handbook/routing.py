@@ -40,12 +40,21 @@ class Handbook(Flask):
         super().__init__(*args, **kwargs)
         self._memo_path = lru_cache(maxsize=self.URL_MEMO_SIZE)(self._build_path)
 
-    def url_for(self, /, endpoint: str, *, _anchor: str | None = None,
-                _method: str | None = None, _scheme: str | None = None,
-                _external: bool | None = None, **values) -> str:
+    def url_for(
+        self,
+        /,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values,
+    ) -> str:
         if _external or _scheme or endpoint[:1] == "." or not has_request_context():
-            return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
-                                   _external=_external, **values)
+            return super().url_for(
+                endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external, **values
+            )
         # The type is part of the key: 1 and True are equal, yet print differently.
         items = tuple((name, type(value), value) for name, value in values.items())
         try:
@@ -53,8 +62,8 @@ class Handbook(Flask):
         except TypeError:  # an unhashable value (a list of query arguments): build it
             return super().url_for(endpoint, _anchor=_anchor, _method=_method, **values)
 
-    def _build_path(self, script_root: str, endpoint: str, anchor: str | None,
-                    method: str | None, items: tuple) -> str:
+    def _build_path(
+        self, script_root: str, endpoint: str, anchor: str | None, method: str | None, items: tuple
+    ) -> str:
         values = {name: value for name, _, value in items}
-        return super().url_for(endpoint, _anchor=anchor, _method=method, _external=False,
-                               **values)
+        return super().url_for(endpoint, _anchor=anchor, _method=method, _external=False, **values)

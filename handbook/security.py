@@ -15,16 +15,18 @@ from werkzeug.exceptions import BadRequest, SecurityError
 from handbook.negotiation import is_api_request
 from handbook.text import storable
 
-CSP = "; ".join((
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-))
+CSP = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    )
+)
 
 
 HSTS = "max-age=31536000; includeSubDomains"
@@ -70,12 +72,15 @@ def opened_here(view):
     record. A link or a redirect from elsewhere gets a page with a link to open it
     from here, and nothing is read or written. Clients that send no Sec-Fetch-Site
     (older browsers, scripts) are served, as SameSite=Lax already lets them."""
+
     @wraps(view)
     def guarded(*args, **kwargs):
         if request.headers.get("Sec-Fetch-Site", "none") not in _OPENED_HERE:
-            return render_template("open_here.html",
-                                   target=request.script_root + request.full_path.rstrip("?"))
+            return render_template(
+                "open_here.html", target=request.script_root + request.full_path.rstrip("?")
+            )
         return view(*args, **kwargs)
+
     return guarded
 
 
@@ -88,7 +93,8 @@ def _refuse_untrusted_host() -> None:
         request_ctx.url_adapter = current_app.url_map.bind(
             current_app.config["TRUSTED_HOSTS"][0].lstrip("."),
             script_name=request.script_root or None,
-            url_scheme=request.scheme)
+            url_scheme=request.scheme,
+        )
         raise error
 
 
@@ -124,8 +130,13 @@ def safe_next(target: str | None, default: str) -> str:
         return default
     target = target.strip()
     parts = urlsplit(target)
-    if (parts.scheme or parts.netloc or not target.startswith("/")
-            or target.startswith("//") or "\\" in target
-            or any(ord(ch) < 32 for ch in target)):
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(ch) < 32 for ch in target)
+    ):
         return default
     return target

@@ -47,4 +47,3 @@ def storable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-

@@ -38,18 +38,18 @@ def init_app(app: Flask) -> None:
     Raises ValueError for a strategy or a store that cannot give a try back."""
     config = app.config
     if config["RATELIMIT_STRATEGY"] != STRATEGY:
-        raise ValueError(f"RATELIMIT_STRATEGY must be {STRATEGY!r}, "
-                         f"not {config['RATELIMIT_STRATEGY']!r}")
+        raise ValueError(f"RATELIMIT_STRATEGY must be {STRATEGY!r}, not {config['RATELIMIT_STRATEGY']!r}")
     uri = config["RATELIMIT_STORAGE_URI"]
     kind = storage.SCHEMES.get(urllib.parse.urlparse(uri).scheme)
     if kind is None or not issubclass(kind, _RELEASABLE):
         raise ValueError("RATELIMIT_STORAGE_URI must be memory:// or a Redis URL")
-    app.extensions["handbook.throttle"] = strategies.MovingWindowRateLimiter(
-        storage.storage_from_string(uri))
+    app.extensions["handbook.throttle"] = strategies.MovingWindowRateLimiter(storage.storage_from_string(uri))
     if config["ENV_NAME"] == "production" and uri.startswith("memory://"):
         # Each worker would count failures on its own: the limits multiply by workers.
-        app.logger.warning("HANDBOOK_RATELIMIT_STORAGE_URI is memory://; set a redis:// URL "
-                           "so login throttling is shared by all workers.")
+        app.logger.warning(
+            "HANDBOOK_RATELIMIT_STORAGE_URI is memory://; set a redis:// URL "
+            "so login throttling is shared by all workers."
+        )
 
 
 def _limiter() -> strategies.MovingWindowRateLimiter:
@@ -62,10 +62,11 @@ def account_key(username: str) -> str:
 
 def _checks(rule: Rule, account: str, address: str) -> list[tuple[RateLimitItem, str, str]]:
     config = current_app.config
-    pairs = ((rule.account_limits_key, f"account:{account_key(account)}"),
-             (rule.address_limits_key, f"address:{address}"))
-    return [(item, rule.scope, key) for limits_key, key in pairs
-            for item in parse_many(config[limits_key])]
+    pairs = (
+        (rule.account_limits_key, f"account:{account_key(account)}"),
+        (rule.address_limits_key, f"address:{address}"),
+    )
+    return [(item, rule.scope, key) for limits_key, key in pairs for item in parse_many(config[limits_key])]
 
 
 def reserve(rule: Rule, account: str, address: str) -> bool:
@@ -104,8 +105,7 @@ def allowed(rule: Rule, account: str, address: str) -> bool:
     """False once the account or the address has used up its failures. Not atomic with
     failed(): only for counting that guards no secret (the search budget); every check
     of a password or a code uses reserve()."""
-    return all(_limiter().test(item, scope, key)
-               for item, scope, key in _checks(rule, account, address))
+    return all(_limiter().test(item, scope, key) for item, scope, key in _checks(rule, account, address))
 
 
 def failed(rule: Rule, account: str, address: str) -> None:

@@ -71,8 +71,7 @@ def app_config(root: Path, content: Path, **extra) -> dict:
 @pytest.fixture
 def app(tmp_path, content_dir):
     database = {"DATABASE_URL": POSTGRES_URL} if ON_POSTGRES else {}
-    app = create_app(app_config(tmp_path, content_dir, TESTING=True, WTF_CSRF_ENABLED=False,
-                                **database))
+    app = create_app(app_config(tmp_path, content_dir, TESTING=True, WTF_CSRF_ENABLED=False, **database))
     migrate.upgrade(app)
     if ON_POSTGRES:
         empty_tables(app)
@@ -116,8 +115,7 @@ def anon_client(library):
     return library.test_client()
 
 
-def login(client, username: str, password: str = factories.PASSWORD,
-          totp_secret: str | None = None):
+def login(client, username: str, password: str = factories.PASSWORD, totp_secret: str | None = None):
     """Log in through the real forms (and the second factor when enrolled)."""
     response = client.post("/dang-nhap", data={"ten_dang_nhap": username, "mat_khau": password})
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -149,8 +147,10 @@ def role_users(app, tree) -> dict:
     made = {}
     for name, (username, cell, grants) in specs.items():
         secret = factories.new_totp_secret()
-        made[name] = (factories.make_user(app, username, cell=cell, grants=grants,
-                                          totp_secret=secret), secret)
+        made[name] = (
+            factories.make_user(app, username, cell=cell, grants=grants, totp_secret=secret),
+            secret,
+        )
     return made
 
 

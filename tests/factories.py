@@ -22,11 +22,11 @@ PASSWORD = "Học tập và làm theo 2024"
 FACTORY = Actor.system("test")
 
 
-def make_unit(app, code: str, kind: str = CELL, parent: Unit | None = None,
-              name: str | None = None) -> Unit:
+def make_unit(app, code: str, kind: str = CELL, parent: Unit | None = None, name: str | None = None) -> Unit:
     with app.app_context(), get_db(app).transaction() as tx:
-        return units.create_unit(tx, FACTORY, code, name or f"Đơn vị {code}", kind,
-                                 parent.id if parent else None)
+        return units.create_unit(
+            tx, FACTORY, code, name or f"Đơn vị {code}", kind, parent.id if parent else None
+        )
 
 
 @dataclass
@@ -53,14 +53,28 @@ def make_tree(app) -> Tree:
     return Tree(province, committee, other, grassroots, cell_a, cell_b, cell_c)
 
 
-def make_user(app, username: str = "nguyen.van.an", *, password: str | None = PASSWORD,
-              cell: Unit | None = None, grants: tuple = (), totp_secret: str | None = None,
-              full_name: str | None = None, demo: bool = False, active: bool = True) -> User:
+def make_user(
+    app,
+    username: str = "nguyen.van.an",
+    *,
+    password: str | None = PASSWORD,
+    cell: Unit | None = None,
+    grants: tuple = (),
+    totp_secret: str | None = None,
+    full_name: str | None = None,
+    demo: bool = False,
+    active: bool = True,
+) -> User:
     """grants: (role, unit or None) pairs. A TOTP secret makes the second factor enrolled."""
     hasher = app.extensions["handbook.passwords"]
     with app.app_context(), get_db(app).transaction() as tx:
-        user = users.create_user(tx, FACTORY, username, full_name or username.replace(".", " ").title(),
-                                 password_hash=hasher.hash(password) if password else None)
+        user = users.create_user(
+            tx,
+            FACTORY,
+            username,
+            full_name or username.replace(".", " ").title(),
+            password_hash=hasher.hash(password) if password else None,
+        )
         user.is_demo, user.active, user.totp_secret = demo, active, totp_secret
         if cell:
             members.place(tx, FACTORY, user.id, cell.id)
@@ -86,14 +100,20 @@ def reload_user(app, user_id: int) -> User:
 def editor_post(**overrides) -> dict:
     """The editor's form as posted for a new valid document (field names of the page)."""
     data = {
-        "slug": "ket-luan-21", "so_hieu": "21-KL/TW", "loai": "Kết luận",
+        "slug": "ket-luan-21",
+        "so_hieu": "21-KL/TW",
+        "loai": "Kết luận",
         "tieu_de": "Về đẩy mạnh xây dựng, chỉnh đốn Đảng",
-        "co_quan_ban_hanh": "Ban Chấp hành Trung ương", "ngay_ban_hanh": "2021-10-25",
+        "co_quan_ban_hanh": "Ban Chấp hành Trung ương",
+        "ngay_ban_hanh": "2021-10-25",
         "trich_yeu": "Kết luận về xây dựng, chỉnh đốn Đảng và hệ thống chính trị.",
-        "hieu_luc": "in_force", "tu_khoa": "chỉnh đốn Đảng, xây dựng Đảng",
-        "quan_he_loai": "based_on", "quan_he_so_hieu": "37-QĐ/TW",
+        "hieu_luc": "in_force",
+        "tu_khoa": "chỉnh đốn Đảng, xây dựng Đảng",
+        "quan_he_loai": "based_on",
+        "quan_he_so_hieu": "37-QĐ/TW",
         "noi_dung": "Mở đầu.\n\n## Phần I. Nhiệm vụ\n\nKiên quyết ngăn chặn suy thoái tư tưởng.\n",
-        "ghi_chu": "", "phien_ban": "",
+        "ghi_chu": "",
+        "phien_ban": "",
     }
     data.update(overrides)
     return data

@@ -29,10 +29,12 @@ def redis_server(tmp_path_factory) -> Iterator[str]:
         pytest.skip("redis-server is not on PATH (Debian package redis-server)")
     redis = pytest.importorskip("redis")
     port = _free_port()
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                             "--save", "", "--appendonly", "no"],
-                            cwd=tmp_path_factory.mktemp("redis"),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path_factory.mktemp("redis"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
     try:
         _wait_for(client, proc, redis)

@@ -64,8 +64,10 @@ def needs_second_factor(user: Principal | User, perms: Permissions) -> bool:
 
 
 SIGN_IN_MESSAGE = "Vui lòng đăng nhập để tiếp tục."
-SESSION_ENDED_MESSAGE = ("Phiên đăng nhập của bạn đã hết hạn hoặc đã kết thúc. Vui lòng đăng nhập "
-                         "lại; sau đó bạn sẽ trở về đúng trang đang xem.")
+SESSION_ENDED_MESSAGE = (
+    "Phiên đăng nhập của bạn đã hết hạn hoặc đã kết thúc. Vui lòng đăng nhập "
+    "lại; sau đó bạn sẽ trở về đúng trang đang xem."
+)
 
 
 def _login_required():

@@ -36,21 +36,30 @@ def _clean(value):
     return value
 
 
-def record(tx: Session, actor: Actor, action: str, target_type: str = "",
-           target_id: int | None = None, **details) -> AuditEvent:
-    event = AuditEvent(actor_id=actor.user_id, actor=_clean(actor.username)[:64], action=action,
-                       target_type=target_type, target_id=target_id, details=_clean(details),
-                       ip=(actor.ip or "")[:45])
+def record(
+    tx: Session, actor: Actor, action: str, target_type: str = "", target_id: int | None = None, **details
+) -> AuditEvent:
+    event = AuditEvent(
+        actor_id=actor.user_id,
+        actor=_clean(actor.username)[:64],
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        details=_clean(details),
+        ip=(actor.ip or "")[:45],
+    )
     tx.add(event)
     return event
 
 
-def recent(session: Session, page: int = 1, per_page: int = 50,
-           action: str | None = None) -> tuple[list[AuditEvent], int]:
+def recent(
+    session: Session, page: int = 1, per_page: int = 50, action: str | None = None
+) -> tuple[list[AuditEvent], int]:
     query = select(AuditEvent)
     if action:
         query = query.where(AuditEvent.action == action)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(AuditEvent.id.desc())
-                           .offset((page - 1) * per_page).limit(per_page)).all()
+    rows = session.scalars(
+        query.order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    ).all()
     return list(rows), total

@@ -32,8 +32,9 @@ class LoginOutcome:
         return self.reason == "ok"
 
 
-def authenticate(session: Session, passwords: Passwords, username: str, password: str,
-                 allow_demo: bool) -> LoginOutcome:
+def authenticate(
+    session: Session, passwords: Passwords, username: str, password: str, allow_demo: bool
+) -> LoginOutcome:
     """Check a password. Exactly one Argon2 verification runs whatever the outcome,
     so unknown accounts cost the same time as wrong passwords."""
     user = users.by_username(session, username) if len(username) <= 64 else None
@@ -49,8 +50,7 @@ def authenticate(session: Session, passwords: Passwords, username: str, password
     return LoginOutcome(user, "ok")
 
 
-def rehash_if_needed(tx: Session, passwords: Passwords, user_id: int, password: str,
-                     actor: Actor) -> None:
+def rehash_if_needed(tx: Session, passwords: Passwords, user_id: int, password: str, actor: Actor) -> None:
     """After the password matched: rehash under the current parameters if they changed."""
     user = users.get_user(tx, user_id)
     if user.password_hash and passwords.needs_rehash(user.password_hash):
@@ -68,8 +68,7 @@ def record_login(tx: Session, user_id: int, actor: Actor) -> User:
 def record_failure(tx: Session, outcome: LoginOutcome, actor: Actor) -> None:
     # The typed name is not stored: people type passwords into the wrong field.
     target = outcome.user.id if outcome.user else None
-    audit.record(tx, actor, "login.failed", "user" if target else "", target,
-                 reason=outcome.reason)
+    audit.record(tx, actor, "login.failed", "user" if target else "", target, reason=outcome.reason)
 
 
 def logout(tx: Session, user_id: int, actor: Actor) -> None:
@@ -85,8 +84,9 @@ def _set_password(tx: Session, passwords: Passwords, user: User, password: str) 
     users.sign_out_everywhere(tx, user)
 
 
-def change_password(tx: Session, passwords: Passwords, user_id: int, current: str,
-                    new: str, actor: Actor) -> User:
+def change_password(
+    tx: Session, passwords: Passwords, user_id: int, current: str, new: str, actor: Actor
+) -> User:
     """Raises Invalid if the current password is wrong or the new one is refused.
     Ends every other session of the user."""
     user = users.get_user(tx, user_id)
@@ -102,8 +102,9 @@ def change_password(tx: Session, passwords: Passwords, user_id: int, current: st
     return user
 
 
-def redeem_code(tx: Session, passwords: Passwords, key: bytes, username: str, code: str,
-                new: str, actor: Actor) -> User:
+def redeem_code(
+    tx: Session, passwords: Passwords, key: bytes, username: str, code: str, new: str, actor: Actor
+) -> User:
     """Set a password with an activation or reset code. The password policy is checked
     first and identically for every username, so refusals reveal nothing about accounts."""
     if problems := password_problems(new, username):

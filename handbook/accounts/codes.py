@@ -22,7 +22,7 @@ _CONFUSABLE = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
 
 def new_code() -> str:
     raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-    return "-".join(raw[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
 def normalise(code: str) -> str:
@@ -33,35 +33,45 @@ def code_hash(key: bytes, code: str) -> str:
     return hmac.new(key, normalise(code).encode(), hashlib.sha256).hexdigest()
 
 
-def issue(tx: Session, key: bytes, user: User, purpose: str, hours: int,
-          now: datetime | None = None) -> str:
+def issue(tx: Session, key: bytes, user: User, purpose: str, hours: int, now: datetime | None = None) -> str:
     """A fresh code for user; earlier unused codes of the same purpose stop working.
     Returns the plain code, which is never stored."""
     now = now or utcnow()
     revoke(tx, user.id, purpose, now)
     code = new_code()
-    tx.add(OneTimeCode(user_id=user.id, purpose=purpose, code_hash=code_hash(key, code),
-                       created_at=now, expires_at=now + timedelta(hours=hours)))
+    tx.add(
+        OneTimeCode(
+            user_id=user.id,
+            purpose=purpose,
+            code_hash=code_hash(key, code),
+            created_at=now,
+            expires_at=now + timedelta(hours=hours),
+        )
+    )
     return code
 
 
-def revoke(tx: Session, user_id: int, purpose: str | None = None,
-           now: datetime | None = None) -> None:
-    query = update(OneTimeCode).where(OneTimeCode.user_id == user_id,
-                                      OneTimeCode.used_at.is_(None))
+def revoke(tx: Session, user_id: int, purpose: str | None = None, now: datetime | None = None) -> None:
+    query = update(OneTimeCode).where(OneTimeCode.user_id == user_id, OneTimeCode.used_at.is_(None))
     if purpose:
         query = query.where(OneTimeCode.purpose == purpose)
     tx.execute(query.values(used_at=now or utcnow()))
 
 
-def redeem(tx: Session, key: bytes, user: User | None, code: str,
-           now: datetime | None = None) -> OneTimeCode | None:
+def redeem(
+    tx: Session, key: bytes, user: User | None, code: str, now: datetime | None = None
+) -> OneTimeCode | None:
     """Consume the user's code if it is theirs, unused and unexpired; None otherwise."""
     now = now or utcnow()
     digest = code_hash(key, code)
     row = tx.scalar(select(OneTimeCode).where(OneTimeCode.code_hash == digest))
-    if (row is None or user is None or row.user_id != user.id or row.used_at is not None
-            or as_utc(row.expires_at) <= now):
+    if (
+        row is None
+        or user is None
+        or row.user_id != user.id
+        or row.used_at is not None
+        or as_utc(row.expires_at) <= now
+    ):
         return None
     row.used_at = now
     return row

@@ -70,8 +70,9 @@ def end_sessions(username: str | None, everyone: bool) -> None:
         if everyone:
             # Half of each version is replaced: still distinct per user, all new.
             fresh = users.new_session_version()[:16]
-            tx.execute(update(User).values(
-                session_version=func.substr(User.session_version, 1, 16) + literal(fresh)))
+            tx.execute(
+                update(User).values(session_version=func.substr(User.session_version, 1, 16) + literal(fresh))
+            )
             tokens.revoke_all(tx)
             audit.record(tx, CLI, "user.sessions_ended_all")
         else:
@@ -84,19 +85,25 @@ def end_sessions(username: str | None, everyone: bool) -> None:
 
 @handbook_cli.command("import-members")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--codes-out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Ghi mã kích hoạt của người mới vào tệp CSV này (quyền 600).")
+@click.option(
+    "--codes-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ghi mã kích hoạt của người mới vào tệp CSV này (quyền 600).",
+)
 def import_members(file: Path, codes_out: Path | None) -> None:
     """Import units and members from CSV or XLSX; rejected rows are listed with reasons."""
     try:
         found = tables.read_tables(file.name, file.read_bytes())
         with get_db().transaction() as tx:
-            report = importer.import_tables(tx, CLI, found, web.code_key(),
-                                            current_app.config["ACTIVATION_CODE_HOURS"])
+            report = importer.import_tables(
+                tx, CLI, found, web.code_key(), current_app.config["ACTIVATION_CODE_HOURS"]
+            )
     except Invalid as error:
         _fail(error)
-    click.echo(f"Mới: {len(report.created)}, cập nhật: {len(report.updated)}, "
-               f"không đổi: {report.unchanged}, bị từ chối: {len(report.rejected)}.")
+    click.echo(
+        f"Mới: {len(report.created)}, cập nhật: {len(report.updated)}, "
+        f"không đổi: {report.unchanged}, bị từ chối: {len(report.rejected)}."
+    )
     for rejected in report.rejected:
         reasons = "; ".join(f"{p.field}: {p.reason}" for p in rejected.problems)
         click.echo(f"  {rejected.source} dòng {rejected.line}: {reasons}", err=True)
@@ -132,15 +139,15 @@ def _spreadsheet_safe(value: str) -> str:
 def demo_command(scale: str, password: str | None) -> None:
     """Build demo units, members and the demo.* accounts (development only)."""
     if current_app.config["ENV_NAME"] not in ("development", "testing"):
-        raise click.ClickException("Dữ liệu mẫu chỉ dùng trong môi trường phát triển "
-                                   "(HANDBOOK_ENV_NAME=development).")
+        raise click.ClickException(
+            "Dữ liệu mẫu chỉ dùng trong môi trường phát triển (HANDBOOK_ENV_NAME=development)."
+        )
     started = time.perf_counter()
     with get_db().transaction() as tx:
         result = demo.build(tx, web.passwords(), demo.SCALES[scale], password)
     seconds = time.perf_counter() - started
     if result.created:
-        click.echo(f"Đã tạo {result.units} đơn vị, {result.members} đảng viên "
-                   f"trong {seconds:.1f} giây.")
+        click.echo(f"Đã tạo {result.units} đơn vị, {result.members} đảng viên trong {seconds:.1f} giây.")
     else:
         click.echo("Dữ liệu mẫu đã có; chỉ đặt lại mật khẩu các tài khoản mẫu.")
     for username, secret in result.passwords.items():

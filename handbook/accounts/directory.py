@@ -36,5 +36,6 @@ def scope_roots(session: Session, perms: Permissions) -> list[Unit]:
     ids = perms.scope_unit_ids
     if not ids:
         return []
-    return list(session.scalars(select(Unit).where(Unit.id.in_(ids), Unit.active.is_(True))
-                                .order_by(Unit.path)))
+    return list(
+        session.scalars(select(Unit).where(Unit.id.in_(ids), Unit.active.is_(True)).order_by(Unit.path))
+    )

@@ -17,8 +17,11 @@ from handbook.text import fold_key
 
 UNIT_COLUMNS = {"ma_don_vi", "ten_don_vi", "cap"}
 MEMBER_COLUMNS = {"ten_dang_nhap", "ho_ten", "ma_chi_bo"}
-_KINDS = {**{k: k for k in UNIT_KINDS}, **{fold_key(v): k for k, v in UNIT_KINDS.items()},
-          **{k.replace("_", " "): k for k in UNIT_KINDS}}
+_KINDS = {
+    **{k: k for k in UNIT_KINDS},
+    **{fold_key(v): k for k, v in UNIT_KINDS.items()},
+    **{k.replace("_", " "): k for k in UNIT_KINDS},
+}
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class Rejected:
 
 @dataclass
 class ImportReport:
-    created: list[str] = field(default_factory=list)      # unit codes and usernames
+    created: list[str] = field(default_factory=list)  # unit codes and usernames
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     codes: list[tuple[str, str, str]] = field(default_factory=list)  # username, name, code
@@ -48,13 +51,23 @@ def kind_of(value: str) -> str | None:
 def _unknown_tables(tables: list[Table], report: ImportReport) -> None:
     for table in tables:
         if not (UNIT_COLUMNS <= set(table.columns) or MEMBER_COLUMNS <= set(table.columns)):
-            report.reject(table, 1, [Problem("tieu_de", "Không nhận ra bảng: cần các cột "
-                                             "ma_don_vi, ten_don_vi, cap[, ma_cap_tren] hoặc "
-                                             "ten_dang_nhap, ho_ten, ma_chi_bo[, ma_dang_vien].")])
+            report.reject(
+                table,
+                1,
+                [
+                    Problem(
+                        "tieu_de",
+                        "Không nhận ra bảng: cần các cột "
+                        "ma_don_vi, ten_don_vi, cap[, ma_cap_tren] hoặc "
+                        "ten_dang_nhap, ho_ten, ma_chi_bo[, ma_dang_vien].",
+                    )
+                ],
+            )
 
 
-def import_tables(tx: Session, actor: Actor, tables: list[Table], code_key: bytes,
-                  code_hours: int) -> ImportReport:
+def import_tables(
+    tx: Session, actor: Actor, tables: list[Table], code_key: bytes, code_hours: int
+) -> ImportReport:
     """Units first (any sheet), then members, so one workbook can hold both."""
     report = ImportReport()
     _unknown_tables(tables, report)
@@ -64,8 +77,13 @@ def import_tables(tx: Session, actor: Actor, tables: list[Table], code_key: byte
     for table in tables:
         if MEMBER_COLUMNS <= set(table.columns) and not UNIT_COLUMNS <= set(table.columns):
             for line, values in table.rows:
-                _guarded(tx, report, table, line,
-                         lambda v=values: _member_row(tx, actor, v, report, code_key, code_hours))
+                _guarded(
+                    tx,
+                    report,
+                    table,
+                    line,
+                    lambda v=values: _member_row(tx, actor, v, report, code_key, code_hours),
+                )
     return report
 
 
@@ -84,16 +102,22 @@ def _import_units(tx: Session, actor: Actor, table: Table, report: ImportReport)
     """Several passes, so a unit may be listed before its parent."""
     pending = list(table.rows)
     while pending:
-        waiting = [(line, v) for line, v in pending
-                   if v.get("ma_cap_tren") and units.by_code(tx, v["ma_cap_tren"]) is None]
+        waiting = [
+            (line, v)
+            for line, v in pending
+            if v.get("ma_cap_tren") and units.by_code(tx, v["ma_cap_tren"]) is None
+        ]
         waiting_lines = {line for line, _ in waiting}
         ready = [row for row in pending if row[0] not in waiting_lines]
         for line, values in ready:
             _guarded(tx, report, table, line, lambda v=values: _unit_row(tx, actor, v, report))
         if not ready:
             for line, values in waiting:
-                report.reject(table, line, [Problem(
-                    "ma_cap_tren", f"Không tìm thấy đơn vị cấp trên “{values['ma_cap_tren']}”.")])
+                report.reject(
+                    table,
+                    line,
+                    [Problem("ma_cap_tren", f"Không tìm thấy đơn vị cấp trên “{values['ma_cap_tren']}”.")],
+                )
             return
         pending = waiting
 
@@ -129,8 +153,9 @@ def _unit_row(tx: Session, actor: Actor, values: dict, report: ImportReport) -> 
         report.unchanged += 1
 
 
-def _member_row(tx: Session, actor: Actor, values: dict, report: ImportReport,
-                code_key: bytes, code_hours: int) -> None:
+def _member_row(
+    tx: Session, actor: Actor, values: dict, report: ImportReport, code_key: bytes, code_hours: int
+) -> None:
     cell = units.by_code(tx, values.get("ma_chi_bo", ""))
     if cell is None:
         raise Invalid([Problem("ma_chi_bo", f"Không tìm thấy chi bộ “{values.get('ma_chi_bo', '')}”.")])
@@ -138,8 +163,9 @@ def _member_row(tx: Session, actor: Actor, values: dict, report: ImportReport,
     _first_time(report, "user:" + username, "ten_dang_nhap")
     existing = users.by_username(tx, username)
     if existing is None:
-        user = users.create_user(tx, actor, username, values.get("ho_ten", ""),
-                                 values.get("ma_dang_vien"), cell.id)
+        user = users.create_user(
+            tx, actor, username, values.get("ho_ten", ""), values.get("ma_dang_vien"), cell.id
+        )
         code = auth.issue_activation(tx, code_key, user, code_hours, actor)
         report.created.append(username)
         report.codes.append((user.username, user.full_name, code))
@@ -152,8 +178,7 @@ def _member_row(tx: Session, actor: Actor, values: dict, report: ImportReport,
 
 
 def _update_member(tx: Session, actor: Actor, user, values: dict, cell_id: int) -> bool:
-    _, name, code = users.clean_profile(user.username, values.get("ho_ten", ""),
-                                        values.get("ma_dang_vien"))
+    _, name, code = users.clean_profile(user.username, values.get("ho_ten", ""), values.get("ma_dang_vien"))
     changed = False
     if (name, code or user.member_code) != (user.full_name, user.member_code):
         users.update_profile(tx, actor, user.id, name, code or user.member_code)

@@ -14,13 +14,19 @@ from handbook.errors import Conflict, Invalid, NotFound, Problem
 
 
 def current(session: Session, user_id: int) -> Membership | None:
-    return session.scalar(select(Membership).where(Membership.user_id == user_id,
-                                                   Membership.ended_at.is_(None)))
+    return session.scalar(
+        select(Membership).where(Membership.user_id == user_id, Membership.ended_at.is_(None))
+    )
 
 
 def history(session: Session, user_id: int) -> list[Membership]:
-    return list(session.scalars(select(Membership).where(Membership.user_id == user_id)
-                                .order_by(Membership.started_at, Membership.id)))
+    return list(
+        session.scalars(
+            select(Membership)
+            .where(Membership.user_id == user_id)
+            .order_by(Membership.started_at, Membership.id)
+        )
+    )
 
 
 def _member_unit(session: Session, unit_id: int, field: str = "chi_bo") -> Unit:
@@ -43,8 +49,9 @@ def place(tx: Session, actor: Actor, user_id: int, unit_id: int) -> Membership:
     return membership
 
 
-def transfer(tx: Session, actor: Actor, user_id: int, unit_id: int,
-             reason: str = "chuyen_sinh_hoat") -> Membership:
+def transfer(
+    tx: Session, actor: Actor, user_id: int, unit_id: int, reason: str = "chuyen_sinh_hoat"
+) -> Membership:
     """Move a member to another cell. The old stay is closed, not deleted, and any
     secretary role held in the old cell ends at once."""
     if tx.get(User, user_id) is None:
@@ -61,23 +68,31 @@ def transfer(tx: Session, actor: Actor, user_id: int, unit_id: int,
     membership = Membership(user_id=user_id, unit_id=unit.id, started_at=now)
     tx.add(membership)
     _end_cell_roles(tx, actor, user_id, old.unit_id)
-    audit.record(tx, actor, "member.transferred", "user", user_id,
-                 old=old.unit.code, new=unit.code, reason=reason)
+    audit.record(
+        tx, actor, "member.transferred", "user", user_id, old=old.unit.code, new=unit.code, reason=reason
+    )
     return membership
 
 
 def _end_cell_roles(tx: Session, actor: Actor, user_id: int, unit_id: int) -> None:
-    grants = tx.scalars(select(RoleGrant).where(
-        RoleGrant.user_id == user_id, RoleGrant.unit_id == unit_id,
-        RoleGrant.role.in_(CELL_ROLES))).all()
+    grants = tx.scalars(
+        select(RoleGrant).where(
+            RoleGrant.user_id == user_id, RoleGrant.unit_id == unit_id, RoleGrant.role.in_(CELL_ROLES)
+        )
+    ).all()
     for grant in grants:
-        audit.record(tx, actor, "role.revoked", "user", user_id, role=grant.role,
-                     unit_id=unit_id, reason="transferred")
+        audit.record(
+            tx, actor, "role.revoked", "user", user_id, role=grant.role, unit_id=unit_id, reason="transferred"
+        )
         tx.delete(grant)
 
 
 def members_of(session: Session, unit_id: int) -> list[User]:
-    return list(session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.unit_id == unit_id, Membership.ended_at.is_(None))
-        .order_by(User.full_name)))
+    return list(
+        session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.unit_id == unit_id, Membership.ended_at.is_(None))
+            .order_by(User.full_name)
+        )
+    )

@@ -35,8 +35,7 @@ def confirm_enrolment(tx: Session, user_id: int, code: str, actor: Actor) -> boo
 
 def verify(tx: Session, user_id: int, code: str, actor: Actor) -> bool:
     user = users.get_user(tx, user_id)
-    step = totp.matching_step(user.totp_secret, code, user.totp_last_step) \
-        if user.totp_secret else None
+    step = totp.matching_step(user.totp_secret, code, user.totp_last_step) if user.totp_secret else None
     if step is None:
         audit.record(tx, actor, "mfa.failed", "user", user.id)
         return False

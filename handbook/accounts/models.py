@@ -38,7 +38,8 @@ class Unit(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(
-        remote_side=[id], foreign_keys=[parent_id], lazy="joined", join_depth=1)
+        remote_side=[id], foreign_keys=[parent_id], lazy="joined", join_depth=1
+    )
 
     def contains(self, other: Unit) -> bool:
         return other.path.startswith(self.path)
@@ -108,8 +109,13 @@ class Membership(Base):
 
     __tablename__ = "memberships"
     __table_args__ = (
-        Index("ux_memberships_current_user", "user_id", unique=True,
-              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
+        Index(
+            "ux_memberships_current_user",
+            "user_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -159,8 +165,7 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     actor: Mapped[str] = mapped_column(String(64), default="")
     action: Mapped[str] = mapped_column(String(40), index=True)
     target_type: Mapped[str] = mapped_column(String(20), default="")

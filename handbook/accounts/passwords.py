@@ -27,8 +27,11 @@ class HashParams:
 
     @classmethod
     def from_config(cls, config) -> HashParams:
-        return cls(int(config["ARGON2_TIME_COST"]), int(config["ARGON2_MEMORY_COST"]),
-                   int(config["ARGON2_PARALLELISM"]))
+        return cls(
+            int(config["ARGON2_TIME_COST"]),
+            int(config["ARGON2_MEMORY_COST"]),
+            int(config["ARGON2_PARALLELISM"]),
+        )
 
 
 class Passwords:
@@ -38,8 +41,13 @@ class Passwords:
     def __init__(self, params: HashParams) -> None:
         self.params = params
         self.hasher = PasswordHasher(
-            time_cost=params.time_cost, memory_cost=params.memory_cost,
-            parallelism=params.parallelism, hash_len=32, salt_len=16, type=Type.ID)
+            time_cost=params.time_cost,
+            memory_cost=params.memory_cost,
+            parallelism=params.parallelism,
+            hash_len=32,
+            salt_len=16,
+            type=Type.ID,
+        )
 
     def hash(self, password: str) -> str:
         return self.hasher.hash(nfc(password))
@@ -69,8 +77,7 @@ def _weak_key(password: str) -> str:
     return re.sub(r"\s+", "", fold(password).lower())
 
 
-def password_problems(password: str, username: str = "", field: str = "mat_khau_moi"
-                      ) -> list[Problem]:
+def password_problems(password: str, username: str = "", field: str = "mat_khau_moi") -> list[Problem]:
     """Every reason the password is refused; empty if it is acceptable."""
     password = nfc(password)
     problems = []

@@ -65,8 +65,13 @@ class Permissions:
     @property
     def scope_unit_ids(self) -> list[int]:
         """The units at the top of what this user may see (not their subtrees)."""
-        return sorted({g.unit_id for g in self.grants
-                       if g.unit_id and (g.role == COMMITTEE_VIEWER or g.role in CELL_ROLES)})
+        return sorted(
+            {
+                g.unit_id
+                for g in self.grants
+                if g.unit_id and (g.role == COMMITTEE_VIEWER or g.role in CELL_ROLES)
+            }
+        )
 
 
 ANONYMOUS = Permissions(None)

@@ -20,9 +20,11 @@ from handbook.accounts.permissions import ANONYMOUS, Grant, Permissions
 _users, _grants, _units = User.__table__.c, RoleGrant.__table__.c, Unit.__table__.c
 _memberships, _tokens = Membership.__table__.c, ApiToken.__table__.c
 
-_CURRENT_CELL = (select(_memberships.unit_id)
-                 .where(_memberships.user_id == _users.id, _memberships.ended_at.is_(None))
-                 .scalar_subquery())
+_CURRENT_CELL = (
+    select(_memberships.unit_id)
+    .where(_memberships.user_id == _users.id, _memberships.ended_at.is_(None))
+    .scalar_subquery()
+)
 # Counts a feature above accounts adds to this query (notifications: unread), each a
 # scalar subquery correlated on users.id; registered when the app is made.
 _COUNTS: dict[str, Callable[[ColumnElement], ColumnElement]] = {}
@@ -35,27 +37,40 @@ def count_each_request(name: str, count: Callable[[ColumnElement], ColumnElement
 
 
 def _with_grants(stmt):
-    return (stmt.outerjoin(RoleGrant.__table__, _grants.user_id == _users.id)
-            .outerjoin(Unit.__table__, _units.id == _grants.unit_id))
+    return stmt.outerjoin(RoleGrant.__table__, _grants.user_id == _users.id).outerjoin(
+        Unit.__table__, _units.id == _grants.unit_id
+    )
 
 
 @cache
 def _statements() -> tuple[Select, Select]:
     """The principal by user id, and by API token with the token's row. Built once
     (again only when a count is registered): building costs more than running."""
-    columns = (_users.id, _users.username, _users.full_name, _users.session_version,
-               _users.active, _users.is_demo, _users.totp_secret.is_not(None).label("has_totp"),
-               _CURRENT_CELL.label("cell_id"),
-               *(count(_users.id).label(f"count_{name}") for name, count in _COUNTS.items()),
-               _grants.role, _grants.unit_id, _units.path.label("unit_path"),
-               _units.active.label("unit_active"))
-    by_id = _with_grants(select(*columns).select_from(User.__table__)) \
-        .where(_users.id == bindparam("user_id"))
+    columns = (
+        _users.id,
+        _users.username,
+        _users.full_name,
+        _users.session_version,
+        _users.active,
+        _users.is_demo,
+        _users.totp_secret.is_not(None).label("has_totp"),
+        _CURRENT_CELL.label("cell_id"),
+        *(count(_users.id).label(f"count_{name}") for name, count in _COUNTS.items()),
+        _grants.role,
+        _grants.unit_id,
+        _units.path.label("unit_path"),
+        _units.active.label("unit_active"),
+    )
+    by_id = _with_grants(select(*columns).select_from(User.__table__)).where(
+        _users.id == bindparam("user_id")
+    )
     by_token = _with_grants(
-        select(*columns, _tokens.id.label("token_id"),
-               _tokens.expires_at.label("token_expires_at"),
-               _tokens.last_used_at.label("token_used_at"))
-        .select_from(ApiToken.__table__.join(User.__table__, _users.id == _tokens.user_id))
+        select(
+            *columns,
+            _tokens.id.label("token_id"),
+            _tokens.expires_at.label("token_expires_at"),
+            _tokens.last_used_at.label("token_used_at"),
+        ).select_from(ApiToken.__table__.join(User.__table__, _users.id == _tokens.user_id))
     ).where(_tokens.token_hash == bindparam("digest"), _tokens.revoked_at.is_(None))
     return by_id, by_token
 
@@ -104,12 +119,23 @@ def load_by_token(session: Session, digest: str) -> tuple[Principal, Row] | None
 
 def _principal(rows) -> Principal:
     first = rows[0]
-    grants = tuple(Grant(row.role, row.unit_id, row.unit_path) for row in rows
-                   if row.role is not None and (row.unit_id is None or row.unit_active))
+    grants = tuple(
+        Grant(row.role, row.unit_id, row.unit_path)
+        for row in rows
+        if row.role is not None and (row.unit_id is None or row.unit_active)
+    )
     permissions = Permissions(first.id, grants, first.cell_id) if first.active else ANONYMOUS
-    return Principal(first.id, first.username, first.full_name, first.session_version,
-                     bool(first.active), bool(first.is_demo), bool(first.has_totp), permissions,
-                     tuple((name, getattr(first, f"count_{name}") or 0) for name in _COUNTS))
+    return Principal(
+        first.id,
+        first.username,
+        first.full_name,
+        first.session_version,
+        bool(first.active),
+        bool(first.is_demo),
+        bool(first.has_totp),
+        permissions,
+        tuple((name, getattr(first, f"count_{name}") or 0) for name in _COUNTS),
+    )
 
 
 def permissions_of(session: Session, user_id: int) -> Permissions:

@@ -21,11 +21,13 @@ from handbook.security import safe_next
 @bp.get("/tai-khoan")
 @member_required
 def profile():
-    return render_template("accounts/profile.html",
-                           membership=members.current(session(), current_user.id),
-                           grants=roles.grants_of(session(), current_user.id),
-                           permissions=current_permissions(),
-                           devices=tokens.active_for(session(), current_user.id))
+    return render_template(
+        "accounts/profile.html",
+        membership=members.current(session(), current_user.id),
+        grants=roles.grants_of(session(), current_user.id),
+        permissions=current_permissions(),
+        devices=tokens.active_for(session(), current_user.id),
+    )
 
 
 @bp.post("/tai-khoan/thiet-bi/<int:token_id>/thu-hoi")
@@ -53,8 +55,13 @@ def change_password():
             raise Invalid([Problem("nhap_lai", "Hai lần nhập mật khẩu không giống nhau.")])
         with get_db().transaction() as tx:
             user = auth.change_password(
-                tx, web.passwords(), current_user.id, form.get("mat_khau_hien_tai", ""),
-                form.get("mat_khau_moi", ""), web.actor())
+                tx,
+                web.passwords(),
+                current_user.id,
+                form.get("mat_khau_hien_tai", ""),
+                form.get("mat_khau_moi", ""),
+                web.actor(),
+            )
     except Invalid as error:
         return render_template("accounts/change_password.html", problems=error.problems), 422
     web.start_session(user, cookie_session.permanent)
@@ -75,8 +82,11 @@ def second_factor():
         ok = mfa.confirm_enrolment(tx, current_user.id, request.form.get("ma", ""), web.actor())
         user = tx.get(User, current_user.id)
     if not ok:  # the reserved try stays counted
-        return render_template("accounts/second_factor.html", next=next_url,
-                               error="Mã không đúng. Hãy tạo mã bí mật mới và thử lại."), 422
+        return render_template(
+            "accounts/second_factor.html",
+            next=next_url,
+            error="Mã không đúng. Hãy tạo mã bí mật mới và thử lại.",
+        ), 422
     throttle.release(throttle.SECOND_FACTOR, key, address)
     web.start_session(user, cookie_session.permanent)
     flash("Đã bật xác thực hai bước.", "info")
@@ -88,7 +98,11 @@ def _enrolment_page(next_url: str, start: bool):
     if start and not current_user.has_totp:
         with get_db().transaction() as tx:
             secret = mfa.start_enrolment(tx, current_user.id)
-        uri = totp.provisioning_uri(secret, current_user.username,
-                                    current_app.config["TOTP_ISSUER"])
-    return render_template("accounts/second_factor.html", next=next_url, secret=secret,
-                           grouped=totp.grouped(secret) if secret else None, uri=uri)
+        uri = totp.provisioning_uri(secret, current_user.username, current_app.config["TOTP_ISSUER"])
+    return render_template(
+        "accounts/second_factor.html",
+        next=next_url,
+        secret=secret,
+        grouped=totp.grouped(secret) if secret else None,
+        uri=uri,
+    )

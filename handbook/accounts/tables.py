@@ -69,8 +69,9 @@ def read_xlsx(name: str, data: bytes) -> list[Table]:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise Invalid([Problem(name, "Không đọc được tệp Excel (.xlsx).")]) from error
     try:
-        tables = [_table(f"{name}/{sheet.title}", sheet.iter_rows(values_only=True))
-                  for sheet in book.worksheets]
+        tables = [
+            _table(f"{name}/{sheet.title}", sheet.iter_rows(values_only=True)) for sheet in book.worksheets
+        ]
     finally:
         book.close()
     return [t for t in tables if t]

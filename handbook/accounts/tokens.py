@@ -36,13 +36,19 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue(tx: Session, actor: Actor, user_id: int, label: str, days: int,
-          now: datetime | None = None) -> tuple[str, ApiToken]:
+def issue(
+    tx: Session, actor: Actor, user_id: int, label: str, days: int, now: datetime | None = None
+) -> tuple[str, ApiToken]:
     """A new token for user_id; the token itself is returned once and never stored."""
     now = now or utcnow()
     token = PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user_id, token_hash=digest(token), label=_clean_label(label),
-                   created_at=now, expires_at=now + timedelta(days=days))
+    row = ApiToken(
+        user_id=user_id,
+        token_hash=digest(token),
+        label=_clean_label(label),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
     tx.add(row)
     tx.flush()
     _retire_beyond_limit(tx, user_id, now)
@@ -56,9 +62,12 @@ def _clean_label(label: str) -> str:
 
 
 def _retire_beyond_limit(tx: Session, user_id: int, now: datetime) -> None:
-    active = tx.scalars(select(ApiToken.id).where(
-        ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
-        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()).offset(MAX_ACTIVE)).all()
+    active = tx.scalars(
+        select(ApiToken.id)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        .offset(MAX_ACTIVE)
+    ).all()
     if active:
         tx.execute(update(ApiToken).where(ApiToken.id.in_(active)).values(revoked_at=now))
 
@@ -78,20 +87,30 @@ def find(session: Session, token: str, now: datetime | None = None) -> TokenMatc
 
 
 def touch(tx: Session, token_id: int, now: datetime | None = None) -> None:
-    tx.execute(update(ApiToken).where(ApiToken.id == token_id)
-               .values(last_used_at=now or utcnow()))
+    tx.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now or utcnow()))
 
 
 def active_for(session: Session, user_id: int, now: datetime | None = None) -> list[ApiToken]:
-    return list(session.scalars(select(ApiToken).where(
-        ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None),
-        ApiToken.expires_at > (now or utcnow())).order_by(ApiToken.created_at.desc())))
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(
+                ApiToken.user_id == user_id,
+                ApiToken.revoked_at.is_(None),
+                ApiToken.expires_at > (now or utcnow()),
+            )
+            .order_by(ApiToken.created_at.desc())
+        )
+    )
 
 
 def revoke(tx: Session, actor: Actor, user_id: int, token_id: int) -> ApiToken:
     """Revoke one of user_id's tokens; NotFound for anyone else's, revoked or unknown."""
-    row = tx.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user_id,
-                                           ApiToken.revoked_at.is_(None)))
+    row = tx.scalar(
+        select(ApiToken).where(
+            ApiToken.id == token_id, ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)
+        )
+    )
     if row is None:
         raise NotFound("Không tìm thấy phiên đăng nhập trên thiết bị này.")
     row.revoked_at = utcnow()

@@ -23,7 +23,7 @@ def provisioning_uri(secret: str, username: str, issuer: str) -> str:
 
 def grouped(secret: str) -> str:
     """The secret in groups of four, easier to type into an authenticator by hand."""
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def matching_step(secret: str, code: str, last_step: int, now: float | None = None) -> int | None:

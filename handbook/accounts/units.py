@@ -56,8 +56,7 @@ def placement_problems(kind: str, parent: Unit | None, field: str = "cap_tren") 
     if not parent.active:
         return [Problem(field, "Đơn vị cấp trên đã giải thể hoặc sáp nhập.")]
     if parent.kind not in ALLOWED_PARENTS[kind]:
-        return [Problem(field, f"{UNIT_KINDS[kind]} không thể trực thuộc "
-                               f"{UNIT_KINDS[parent.kind]}.")]
+        return [Problem(field, f"{UNIT_KINDS[kind]} không thể trực thuộc {UNIT_KINDS[parent.kind]}.")]
     return []
 
 
@@ -66,8 +65,7 @@ def _event(tx: Session, actor: Actor, unit: Unit, action: str, **details) -> Non
     audit.record(tx, actor, f"unit.{action}", "unit", unit.id, code=unit.code, **details)
 
 
-def create_unit(tx: Session, actor: Actor, code: str, name: str, kind: str,
-                parent_id: int | None) -> Unit:
+def create_unit(tx: Session, actor: Actor, code: str, name: str, kind: str, parent_id: int | None) -> Unit:
     code, name = (code or "").strip(), clean_name(name)
     parent = tx.get(Unit, parent_id) if parent_id else None
     problems = name_problems(name)
@@ -118,9 +116,12 @@ def move_unit(tx: Session, actor: Actor, unit_id: int, parent_id: int) -> Unit:
 
 def _reparent(tx: Session, unit: Unit, parent: Unit) -> None:
     old_prefix, new_prefix = unit.path, f"{parent.path}{unit.id}/"
-    tx.execute(update(Unit).where(Unit.path.startswith(old_prefix, autoescape=True))
-               .values(path=literal(new_prefix) + func.substr(Unit.path, len(old_prefix) + 1))
-               .execution_options(synchronize_session=False))
+    tx.execute(
+        update(Unit)
+        .where(Unit.path.startswith(old_prefix, autoescape=True))
+        .values(path=literal(new_prefix) + func.substr(Unit.path, len(old_prefix) + 1))
+        .execution_options(synchronize_session=False)
+    )
     unit.parent_id = parent.id
     tx.flush()
     tx.expire_all()
@@ -160,11 +161,20 @@ def close_unit(tx: Session, actor: Actor, unit_id: int) -> Unit:
 
 
 def _revoke_scoped_roles(tx: Session, actor: Actor, unit: Unit) -> None:
-    grants = tx.scalars(select(RoleGrant).where(RoleGrant.unit_id == unit.id,
-                                                RoleGrant.role.in_(SCOPED_ROLES))).all()
+    grants = tx.scalars(
+        select(RoleGrant).where(RoleGrant.unit_id == unit.id, RoleGrant.role.in_(SCOPED_ROLES))
+    ).all()
     for grant in grants:
-        audit.record(tx, actor, "role.revoked", "user", grant.user_id, role=grant.role,
-                     unit=unit.code, reason="unit_closed")
+        audit.record(
+            tx,
+            actor,
+            "role.revoked",
+            "user",
+            grant.user_id,
+            role=grant.role,
+            unit=unit.code,
+            reason="unit_closed",
+        )
         tx.delete(grant)
 
 
@@ -176,8 +186,11 @@ def children(session: Session, unit_id: int | None, include_closed: bool = False
 
 
 def current_member_ids(session: Session, unit_id: int) -> list[int]:
-    return list(session.scalars(select(Membership.user_id).where(
-        Membership.unit_id == unit_id, Membership.ended_at.is_(None))))
+    return list(
+        session.scalars(
+            select(Membership.user_id).where(Membership.unit_id == unit_id, Membership.ended_at.is_(None))
+        )
+    )
 
 
 def ancestors(session: Session, unit: Unit) -> list[Unit]:
@@ -187,20 +200,22 @@ def ancestors(session: Session, unit: Unit) -> list[Unit]:
 
 
 def history(session: Session, unit_id: int) -> list[UnitEvent]:
-    return list(session.scalars(select(UnitEvent).where(UnitEvent.unit_id == unit_id)
-                                .order_by(UnitEvent.id)))
+    return list(session.scalars(select(UnitEvent).where(UnitEvent.unit_id == unit_id).order_by(UnitEvent.id)))
 
 
 def search(session: Session, text: str = "", limit: int = 50) -> list[Unit]:
     query = select(Unit).where(Unit.active.is_(True))
     if text := clean_name(text):
-        query = query.where(Unit.name.icontains(text, autoescape=True)
-                            | Unit.code.icontains(text, autoescape=True))
+        query = query.where(
+            Unit.name.icontains(text, autoescape=True) | Unit.code.icontains(text, autoescape=True)
+        )
     return list(session.scalars(query.order_by(Unit.path).limit(limit)))
 
 
 def member_counts(session: Session, unit_ids: list[int]) -> dict[int, int]:
-    rows = session.execute(select(Membership.unit_id, func.count()).where(
-        Membership.unit_id.in_(unit_ids), Membership.ended_at.is_(None))
-        .group_by(Membership.unit_id))
+    rows = session.execute(
+        select(Membership.unit_id, func.count())
+        .where(Membership.unit_id.in_(unit_ids), Membership.ended_at.is_(None))
+        .group_by(Membership.unit_id)
+    )
     return dict(rows.all())

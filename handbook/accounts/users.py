@@ -45,8 +45,13 @@ def suggest_username(full_name: str) -> str:
 
 def username_problems(username: str, field: str = "ten_dang_nhap") -> list[Problem]:
     if not 3 <= len(username) <= 64 or not USERNAME_PATTERN.match(username):
-        return [Problem(field, "Tên đăng nhập gồm 3–64 chữ thường không dấu, số và dấu "
-                               "'.', '-', '_' ở giữa, ví dụ nguyen.van.an.")]
+        return [
+            Problem(
+                field,
+                "Tên đăng nhập gồm 3–64 chữ thường không dấu, số và dấu "
+                "'.', '-', '_' ở giữa, ví dụ nguyen.van.an.",
+            )
+        ]
     return []
 
 
@@ -59,8 +64,7 @@ def profile_problems(full_name: str, member_code: str | None) -> list[Problem]:
     return problems
 
 
-def clean_profile(username: str, full_name: str, member_code: str | None
-                  ) -> tuple[str, str, str | None]:
+def clean_profile(username: str, full_name: str, member_code: str | None) -> tuple[str, str, str | None]:
     code = (member_code or "").strip().upper() or None
     return normalise_username(username), collapse_spaces(nfc(full_name or "")), code
 
@@ -76,9 +80,15 @@ def by_username(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == normalise_username(username)))
 
 
-def create_user(tx: Session, actor: Actor, username: str, full_name: str,
-                member_code: str | None = None, unit_id: int | None = None,
-                password_hash: str | None = None) -> User:
+def create_user(
+    tx: Session,
+    actor: Actor,
+    username: str,
+    full_name: str,
+    member_code: str | None = None,
+    unit_id: int | None = None,
+    password_hash: str | None = None,
+) -> User:
     """A new account, placed in a cell when unit_id is given. Without a password
     hash it can only be used after an activation code is redeemed."""
     username, full_name, member_code = clean_profile(username, full_name, member_code)
@@ -89,9 +99,14 @@ def create_user(tx: Session, actor: Actor, username: str, full_name: str,
         problems.append(Problem("ma_dang_vien", "Số thẻ đảng viên đã có trong hệ thống."))
     if problems:
         raise Invalid(problems)
-    user = User(username=username, full_name=full_name, member_code=member_code,
-                password_hash=password_hash, session_version=new_session_version(),
-                password_changed_at=utcnow() if password_hash else None)
+    user = User(
+        username=username,
+        full_name=full_name,
+        member_code=member_code,
+        password_hash=password_hash,
+        session_version=new_session_version(),
+        password_changed_at=utcnow() if password_hash else None,
+    )
     tx.add(user)
     tx.flush()
     audit.record(tx, actor, "user.created", "user", user.id, username=username)
@@ -100,17 +115,16 @@ def create_user(tx: Session, actor: Actor, username: str, full_name: str,
     return user
 
 
-def update_profile(tx: Session, actor: Actor, user_id: int, full_name: str,
-                   member_code: str | None) -> User:
+def update_profile(tx: Session, actor: Actor, user_id: int, full_name: str, member_code: str | None) -> User:
     user = get_user(tx, user_id)
     _, full_name, member_code = clean_profile(user.username, full_name, member_code)
     if problems := profile_problems(full_name, member_code):
         raise Invalid(problems)
-    if member_code and tx.scalar(select(User.id).where(User.member_code == member_code,
-                                                       User.id != user.id)):
+    if member_code and tx.scalar(select(User.id).where(User.member_code == member_code, User.id != user.id)):
         raise Invalid([Problem("ma_dang_vien", "Số thẻ đảng viên đã có trong hệ thống.")])
-    changes = {k: v for k, v in (("full_name", full_name), ("member_code", member_code))
-               if getattr(user, k) != v}
+    changes = {
+        k: v for k, v in (("full_name", full_name), ("member_code", member_code)) if getattr(user, k) != v
+    }
     if changes:
         for key, value in changes.items():
             setattr(user, key, value)
@@ -144,21 +158,26 @@ def reactivate(tx: Session, actor: Actor, user_id: int) -> User:
     return user
 
 
-def search(session: Session, text: str = "", page: int = 1, per_page: int = 50
-           ) -> tuple[list[User], int]:
+def search(session: Session, text: str = "", page: int = 1, per_page: int = 50) -> tuple[list[User], int]:
     query = select(User)
     if text := collapse_spaces(nfc(text or "")):
-        query = query.where(or_(*(column.icontains(text, autoescape=True) for column in
-                                  (User.full_name, User.username, User.member_code))))
+        query = query.where(
+            or_(
+                *(
+                    column.icontains(text, autoescape=True)
+                    for column in (User.full_name, User.username, User.member_code)
+                )
+            )
+        )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(User.username)
-                           .offset((page - 1) * per_page).limit(per_page)).all()
+    rows = session.scalars(query.order_by(User.username).offset((page - 1) * per_page).limit(per_page)).all()
     return list(rows), total
 
 
 def current_cells(session: Session, user_ids: list[int]) -> dict[int, Membership]:
-    rows = session.scalars(select(Membership).where(Membership.user_id.in_(user_ids),
-                                                    Membership.ended_at.is_(None)))
+    rows = session.scalars(
+        select(Membership).where(Membership.user_id.in_(user_ids), Membership.ended_at.is_(None))
+    )
     return {m.user_id: m for m in rows}
 
 

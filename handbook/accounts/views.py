@@ -24,8 +24,9 @@ def _next(default: str = "") -> str:
 
 
 def _login_page(error: str = "", status: int = 200):
-    return render_template("accounts/login.html", error=error, next=_next(),
-                           username=request.form.get("ten_dang_nhap", "")[:64]), status
+    return render_template(
+        "accounts/login.html", error=error, next=_next(), username=request.form.get("ten_dang_nhap", "")[:64]
+    ), status
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
@@ -68,8 +69,9 @@ def login_second_factor():
         return render_template("accounts/login_second_factor.html")
     user = _verify_pending(pending, request.form.get("ma", ""))
     if isinstance(user, str):
-        return render_template("accounts/login_second_factor.html", error=user), 429 \
-            if user == auth.TOO_MANY else 200
+        return render_template(
+            "accounts/login_second_factor.html", error=user
+        ), 429 if user == auth.TOO_MANY else 200
     web.start_session(user, pending["remember"])
     return redirect(safe_next(pending["next"], url_for("content.index")))
 
@@ -82,8 +84,12 @@ def _verify_pending(pending: dict, code: str):
     user = session().get(User, pending["uid"])
     who = web.actor_for(user) if user else web.actor()
     with get_db().transaction() as tx:
-        ok = user is not None and user.active and user.session_version == pending["ver"] \
+        ok = (
+            user is not None
+            and user.active
+            and user.session_version == pending["ver"]
             and mfa.verify(tx, user.id, code, who)
+        )
         if ok:
             user = auth.record_login(tx, user.id, who)
     if not ok:  # the reserved try stays counted
@@ -116,8 +122,7 @@ def activate():
     except Invalid as error:
         if not any(p.field == "ma" for p in error.problems):
             throttle.release(throttle.CODE, username, address)  # no code was checked
-        return render_template("accounts/activate.html", problems=error.problems,
-                               username=username[:64]), 422
+        return render_template("accounts/activate.html", problems=error.problems, username=username[:64]), 422
     throttle.release(throttle.CODE, username, address)
     flash("Đã đặt mật khẩu. Mời bạn đăng nhập.", "info")
     return redirect(url_for("accounts.login"))

@@ -62,8 +62,13 @@ def end_session() -> None:
 def hold_for_second_factor(user: User, remember: bool, next_url: str) -> None:
     """Password accepted; the session knows only who is half-way through."""
     session.clear()
-    session[PENDING] = {"uid": user.id, "ver": user.session_version, "at": int(time.time()),
-                        "remember": remember, "next": next_url}
+    session[PENDING] = {
+        "uid": user.id,
+        "ver": user.session_version,
+        "at": int(time.time()),
+        "remember": remember,
+        "next": next_url,
+    }
 
 
 def pending_second_factor() -> dict | None:

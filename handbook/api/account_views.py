@@ -47,19 +47,26 @@ class TokenRequest:
 def _token_request(body: dict) -> TokenRequest:
     refuse_unknown(body, TOKEN_FIELDS)
     values = {key: body.get(key, "") for key in TOKEN_FIELDS}
-    if not all(isinstance(v, str) for v in values.values()) \
-            or not values["username"] or not values["password"] or not storable(values["username"]):
+    if (
+        not all(isinstance(v, str) for v in values.values())
+        or not values["username"]
+        or not values["password"]
+        or not storable(values["username"])
+    ):
         raise Unauthorized(auth.LOGIN_FAILED)  # no stored name holds a NUL or lone surrogate
-    return TokenRequest(values["username"].strip()[:64], values["password"][:1024],
-                        values["code"].strip()[:12], values["device"][:200])
+    return TokenRequest(
+        values["username"].strip()[:64],
+        values["password"][:1024],
+        values["code"].strip()[:12],
+        values["device"][:200],
+    )
 
 
 def _check_password(form: TokenRequest) -> User:
     address = client_address()
     if not throttle.reserve(throttle.LOGIN, form.username, address):
         raise TooManyAttempts(auth.TOO_MANY)
-    outcome = auth.authenticate(session(), web.passwords(), form.username, form.password,
-                                demo_allowed())
+    outcome = auth.authenticate(session(), web.passwords(), form.username, form.password, demo_allowed())
     if not outcome.ok:  # the reserved try stays counted
         with get_db().transaction() as tx:
             auth.record_failure(tx, outcome, web.actor())
@@ -83,10 +90,14 @@ def _check_second_factor(user: User, code: str) -> None:
 
 @bp.post("/auth/token")
 @public
-@operation("Đăng nhập và nhận mã truy cập", tag=TAG, body="TokenRequest",
-           responses={201: "TokenIssued", 401: "Error", 429: "Error"},
-           description="Cùng quy tắc với đăng nhập trên web: giới hạn số lần sai, "
-                       "và mã xác thực hai bước khi tài khoản đã bật.")
+@operation(
+    "Đăng nhập và nhận mã truy cập",
+    tag=TAG,
+    body="TokenRequest",
+    responses={201: "TokenIssued", 401: "Error", 429: "Error"},
+    description="Cùng quy tắc với đăng nhập trên web: giới hạn số lần sai, "
+    "và mã xác thực hai bước khi tài khoản đã bật.",
+)
 def issue_token():
     form = _token_request(params.json_object())
     user = _check_password(form)
@@ -96,12 +107,12 @@ def issue_token():
         who = web.actor_for(user)
         auth.rehash_if_needed(tx, web.passwords(), user.id, form.password, who)
         auth.record_login(tx, user.id, who)
-        token, row = tokens.issue(tx, who, user.id, form.device,
-                                  current_app.config["API_TOKEN_DAYS"])
+        token, row = tokens.issue(tx, who, user.id, form.device, current_app.config["API_TOKEN_DAYS"])
         token_id, expires_at = row.id, row.expires_at
     me = principal.load(session(), user.id)
-    return jsonify(token=token, token_type="Bearer", token_id=token_id,
-                   expires_at=iso(expires_at), user=me_json(me)), 201
+    return jsonify(
+        token=token, token_type="Bearer", token_id=token_id, expires_at=iso(expires_at), user=me_json(me)
+    ), 201
 
 
 @bp.delete("/auth/token")
@@ -138,9 +149,14 @@ def me():
 
 
 def _token_json(token: ApiToken) -> dict:
-    return {"id": token.id, "label": token.label, "created_at": iso(token.created_at),
-            "expires_at": iso(token.expires_at), "last_used_at": iso(token.last_used_at),
-            "current": token.id == g.get("api_token_id")}
+    return {
+        "id": token.id,
+        "label": token.label,
+        "created_at": iso(token.created_at),
+        "expires_at": iso(token.expires_at),
+        "last_used_at": iso(token.last_used_at),
+        "current": token.id == g.get("api_token_id"),
+    }
 
 
 def me_json(user: Principal) -> dict:
@@ -148,10 +164,18 @@ def me_json(user: Principal) -> dict:
     unit_ids = {grant.unit_id for grant in perms.grants if grant.unit_id} | {perms.cell_id}
     units = {u.id: u for u in session().scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
     return {
-        "id": user.id, "username": user.username, "full_name": user.full_name,
+        "id": user.id,
+        "username": user.username,
+        "full_name": user.full_name,
         "cell": unit_json(units[perms.cell_id]) if perms.cell_id in units else None,
-        "roles": [{"role": grant.role, "label": ROLES[grant.role],
-                   "unit": unit_json(units[grant.unit_id]) if grant.unit_id in units else None}
-                  for grant in perms.grants],
-        "second_factor": user.has_totp, "unread_notifications": inbox.unread_of(user),
+        "roles": [
+            {
+                "role": grant.role,
+                "label": ROLES[grant.role],
+                "unit": unit_json(units[grant.unit_id]) if grant.unit_id in units else None,
+            }
+            for grant in perms.grants
+        ],
+        "second_factor": user.has_totp,
+        "unread_notifications": inbox.unread_of(user),
     }

@@ -19,16 +19,23 @@ TAG = "Thông báo"
 
 @bp.get("/notifications")
 @member_required
-@operation("Thông báo của tôi, mới nhất trước", tag=TAG, responses={200: "NotificationList"},
-           query=params.PAGING)
+@operation(
+    "Thông báo của tôi, mới nhất trước", tag=TAG, responses={200: "NotificationList"}, query=params.PAGING
+)
 def list_notifications():
     args = params.Args()
     page, per_page = args.page()
     args.check()
     found = inbox.list_for(session(), current_user.id, page, per_page)
-    return jsonify(params.page_json([notification_json(n) for n in found.items], found.total,
-                                    page, per_page,
-                                    unread=inbox.unread_count(session(), current_user.id)))
+    return jsonify(
+        params.page_json(
+            [notification_json(n) for n in found.items],
+            found.total,
+            page,
+            per_page,
+            unread=inbox.unread_count(session(), current_user.id),
+        )
+    )
 
 
 @bp.post("/notifications/<int:notification_id>/read")
@@ -50,6 +57,13 @@ def mark_all_read():
 
 
 def notification_json(found: Notification) -> dict:
-    return {"id": found.id, "kind": found.kind, "title": found.title, "body": found.body,
-            "link": found.link, "campaign_id": found.campaign_id,
-            "created_at": iso(found.created_at), "read_at": iso(found.read_at)}
+    return {
+        "id": found.id,
+        "kind": found.kind,
+        "title": found.title,
+        "body": found.body,
+        "link": found.link,
+        "campaign_id": found.campaign_id,
+        "created_at": iso(found.created_at),
+        "read_at": iso(found.read_at),
+    }

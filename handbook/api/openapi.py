@@ -18,8 +18,10 @@ from handbook.policies import policy_of
 
 OPERATION_ATTR = "api_operation"
 _RULE_ARG = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
-_PATH_SCHEMAS = {"int": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
-                 "string": {"type": "string", "pattern": r"^[^/]+$", "maxLength": 200}}
+_PATH_SCHEMAS = {
+    "int": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+    "string": {"type": "string", "pattern": r"^[^/]+$", "maxLength": 200},
+}
 
 
 class SpecError(RuntimeError):
@@ -45,13 +47,20 @@ class Operation:
     description: str = ""
 
 
-def operation(summary: str, *, tag: str, responses: dict[int, str | None],
-              query: tuple[Param, ...] = (), body: str | None = None,
-              headers: tuple[Param, ...] = (), description: str = ""):
+def operation(
+    summary: str,
+    *,
+    tag: str,
+    responses: dict[int, str | None],
+    query: tuple[Param, ...] = (),
+    body: str | None = None,
+    headers: tuple[Param, ...] = (),
+    description: str = "",
+):
     def decorator(view):
-        setattr(view, OPERATION_ATTR, Operation(summary, tag, responses, query, body, headers,
-                                                description))
+        setattr(view, OPERATION_ATTR, Operation(summary, tag, responses, query, body, headers, description))
         return view
+
     return decorator
 
 
@@ -62,16 +71,14 @@ def _path(rule: str) -> tuple[str, list[dict]]:
         converter, name = match.group(1) or "string", match.group(2)
         if converter not in _PATH_SCHEMAS:
             raise SpecError(f"converter {converter!r} in {rule} has no schema")
-        params.append({"name": name, "in": "path", "required": True,
-                       "schema": _PATH_SCHEMAS[converter]})
+        params.append({"name": name, "in": "path", "required": True, "schema": _PATH_SCHEMAS[converter]})
         return "{" + name + "}"
 
     return _RULE_ARG.sub(replace, rule), params
 
 
 def _param(param: Param, where: str) -> dict:
-    described = {"name": param.name, "in": where, "required": param.required,
-                 "schema": param.schema}
+    described = {"name": param.name, "in": where, "required": param.required, "schema": param.schema}
     if param.description:
         described["description"] = param.description
     return described
@@ -82,8 +89,9 @@ def _answer(status: int, schema: str | None) -> dict:
     if schema is not None:
         answer["content"] = {"application/json": {"schema": schemas.ref(schema)}}
     if status == 200 and schema == "Document":
-        answer["headers"] = {"ETag": {"schema": {"type": "string"},
-                                      "description": "Phiên bản nội dung của văn bản."}}
+        answer["headers"] = {
+            "ETag": {"schema": {"type": "string"}, "description": "Phiên bản nội dung của văn bản."}
+        }
     if status == 401:
         answer["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
     return answer
@@ -102,24 +110,25 @@ def _errors(op: Operation, policy_name: str, has_path_params: bool) -> dict[int,
     return errors
 
 
-def _operation(endpoint: str, method: str, op: Operation, policy_name: str,
-               path_params: list[dict]) -> dict:
+def _operation(endpoint: str, method: str, op: Operation, policy_name: str, path_params: list[dict]) -> dict:
     answers = {**_errors(op, policy_name, bool(path_params)), **op.responses}
     described: dict = {
         "operationId": f"{endpoint.removeprefix('api.')}_{method}",
         "summary": op.summary,
         "tags": [op.tag],
-        "parameters": path_params + [_param(p, "query") for p in op.query]
+        "parameters": path_params
+        + [_param(p, "query") for p in op.query]
         + [_param(p, "header") for p in op.headers],
-        "responses": {str(status): _answer(status, schema)
-                      for status, schema in sorted(answers.items())},
+        "responses": {str(status): _answer(status, schema) for status, schema in sorted(answers.items())},
         "security": [] if policy_name == "public" else [{"bearer": []}],
     }
     if op.description:
         described["description"] = op.description
     if op.body:
-        described["requestBody"] = {"required": True, "content": {
-            "application/json": {"schema": schemas.ref(op.body)}}}
+        described["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": schemas.ref(op.body)}},
+        }
     return described
 
 
@@ -135,14 +144,21 @@ def build(app: Flask, prefix: str) -> dict:
         path, path_params = _path(rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(
-                rule.endpoint, method.lower(), op, policy.name, path_params)
+                rule.endpoint, method.lower(), op, policy.name, path_params
+            )
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Sổ tay Đảng viên API", "version": "1",
-                 "description": schemas.API_DESCRIPTION},
+        "info": {"title": "Sổ tay Đảng viên API", "version": "1", "description": schemas.API_DESCRIPTION},
         "servers": [{"url": "/"}],
         "paths": paths,
-        "components": {"schemas": schemas.COMPONENTS, "securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer",
-                       "description": "Mã truy cập nhận từ POST /api/v1/auth/token."}}},
+        "components": {
+            "schemas": schemas.COMPONENTS,
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Mã truy cập nhận từ POST /api/v1/auth/token.",
+                }
+            },
+        },
     }

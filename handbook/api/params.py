@@ -11,8 +11,10 @@ from handbook.errors import Invalid, Problem
 
 MAX_PER_PAGE = 100
 MAX_PAGE = params.MAX_PAGE
-PAGING = (Param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
-          Param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}))
+PAGING = (
+    Param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+    Param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}),
+)
 
 
 def refuse_undeclared_query() -> None:
@@ -32,8 +34,7 @@ class Args(params.Args):
         super().__init__(request.args, strict=True)
 
     def page(self) -> tuple[int, int]:
-        return (self.integer("page", 1, MAX_PAGE, 1),
-                self.integer("per_page", 1, MAX_PER_PAGE, 20))
+        return (self.integer("page", 1, MAX_PAGE, 1), self.integer("per_page", 1, MAX_PER_PAGE, 20))
 
 
 def json_object() -> dict:
@@ -44,5 +45,11 @@ def json_object() -> dict:
 
 
 def page_json(items: list, total: int, page: int, per_page: int, **extra) -> dict:
-    return {"items": items, "page": page, "per_page": per_page, "total": total,
-            "pages": max(1, -(-total // per_page)), **extra}
+    return {
+        "items": items,
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+        "pages": max(1, -(-total // per_page)),
+        **extra,
+    }

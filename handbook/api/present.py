@@ -15,5 +15,9 @@ def ratio_json(ratio) -> dict:
 
 
 def campaign_ref(campaign) -> dict:
-    return {"id": campaign.id, "title": campaign.title, "opens_on": iso(campaign.opens_on),
-            "deadline": iso(campaign.deadline)}
+    return {
+        "id": campaign.id,
+        "title": campaign.title,
+        "opens_on": iso(campaign.opens_on),
+        "deadline": iso(campaign.deadline),
+    }

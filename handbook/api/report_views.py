@@ -25,25 +25,31 @@ GRID_SORTS = {"name": "ten", "progress": "tien-do"}
 
 @bp.get("/reports")
 @role_required(*UNIT_VIEWER_ROLES)
-@operation("Các đơn vị và đợt học tập trong phạm vi được xem", tag=TAG,
-           responses={200: "ReportScope"})
+@operation("Các đơn vị và đợt học tập trong phạm vi được xem", tag=TAG, responses={200: "ReportScope"})
 def report_scope():
     entries = pages.entries(session(), current_permissions())
-    return jsonify(units=[{"unit": unit_json(e.unit),
-                           "campaigns": [campaign_ref(c) for c in e.campaigns]} for e in entries])
+    return jsonify(
+        units=[
+            {"unit": unit_json(e.unit), "campaigns": [campaign_ref(c) for c in e.campaigns]} for e in entries
+        ]
+    )
 
 
 @bp.get("/reports/units/<int:unit_id>")
 @role_required(*UNIT_VIEWER_ROLES)
-@operation("Tổng hợp theo đơn vị trực thuộc, một đợt hoặc mọi đợt", tag=TAG,
-           responses={200: "Rollup"},
-           query=(Param("campaign", {"type": "integer", "minimum": 1, "maximum": MAX_ID}),))
+@operation(
+    "Tổng hợp theo đơn vị trực thuộc, một đợt hoặc mọi đợt",
+    tag=TAG,
+    responses={200: "Rollup"},
+    query=(Param("campaign", {"type": "integer", "minimum": 1, "maximum": MAX_ID}),),
+)
 def rollup(unit_id: int):
     args = params.Args()
     campaign_id = args.integer("campaign", 1, MAX_ID)
     args.check()
-    page = pages.rollup_page(session(), current_permissions(), unit_id, campaign_id,
-                             current_app.extensions["reports.figures"])
+    page = pages.rollup_page(
+        session(), current_permissions(), unit_id, campaign_id, current_app.extensions["reports.figures"]
+    )
     report = page.rollup
     return jsonify(
         unit=unit_json(report.unit),
@@ -51,17 +57,20 @@ def rollup(unit_id: int):
         total=_tally(report.total),
         children=[_line(line) for line in report.children],
         behind=[_line(line) for line in report.behind],
-        by_campaign=[{"campaign": campaign_ref(c), "tally": _tally(t)}
-                     for c, t in report.by_campaign],
+        by_campaign=[{"campaign": campaign_ref(c), "tally": _tally(t)} for c, t in report.by_campaign],
         campaigns=[campaign_ref(c) for c in page.campaigns],
         computed_at=iso(page.computed_at),
     )
 
 
 def _tally(tally: Tally) -> dict:
-    return {"members": tally.members, "completed": tally.completed,
-            "in_progress": tally.in_progress, "not_started": tally.not_started,
-            "rate": tally.rate}
+    return {
+        "members": tally.members,
+        "completed": tally.completed,
+        "in_progress": tally.in_progress,
+        "not_started": tally.not_started,
+        "rate": tally.rate,
+    }
 
 
 def _line(line: UnitLine) -> dict:
@@ -70,10 +79,12 @@ def _line(line: UnitLine) -> dict:
 
 @bp.get("/reports/cells/<int:unit_id>/campaigns/<int:campaign_id>")
 @role_required(*UNIT_VIEWER_ROLES)
-@operation("Bảng theo dõi của một chi bộ trong một đợt: đảng viên × văn bản", tag=TAG,
-           responses={200: "CellGrid"},
-           query=(Param("filter", {"enum": list(GRID_FILTERS)}),
-                  Param("sort", {"enum": list(GRID_SORTS)})))
+@operation(
+    "Bảng theo dõi của một chi bộ trong một đợt: đảng viên × văn bản",
+    tag=TAG,
+    responses={200: "CellGrid"},
+    query=(Param("filter", {"enum": list(GRID_FILTERS)}), Param("sort", {"enum": list(GRID_SORTS)})),
+)
 def cell_grid(unit_id: int, campaign_id: int):
     args = params.Args()
     filter_ = GRID_FILTERS.get(args.choice("filter", GRID_FILTERS, ""), "")
@@ -83,7 +94,9 @@ def cell_grid(unit_id: int, campaign_id: int):
     with get_db().transaction() as tx:
         scope.record_access(tx, web.actor(), "grid_viewed", view.unit, view.campaign, "api")
     return jsonify(
-        unit=unit_json(view.unit), campaign=campaign_ref(view.campaign), ended=view.ended,
+        unit=unit_json(view.unit),
+        campaign=campaign_ref(view.campaign),
+        ended=view.ended,
         documents=[{"slug": d.slug, "number": d.number, "title": d.title} for d in view.documents],
         members=[_member_row(row, view.documents) for row in view.rows],
     )
@@ -91,10 +104,20 @@ def cell_grid(unit_id: int, campaign_id: int):
 
 def _member_row(row: grid.MemberRow, documents) -> dict:
     return {
-        "id": row.member.id, "full_name": row.member.full_name, "state": row.state,
-        "progress": ratio_json(row.ratio), "overall": ratio_json(row.overall),
+        "id": row.member.id,
+        "full_name": row.member.full_name,
+        "state": row.state,
+        "progress": ratio_json(row.ratio),
+        "overall": ratio_json(row.overall),
         "overdue": row.overdue,
-        "documents": [{"slug": doc.slug, "state": cell.state, "sections": ratio_json(cell.sections),
-                       "completed_at": iso(cell.completed_at), "marked_by": cell.marked_by}
-                      for doc, cell in zip(documents, row.cells, strict=True)],
+        "documents": [
+            {
+                "slug": doc.slug,
+                "state": cell.state,
+                "sections": ratio_json(cell.sections),
+                "completed_at": iso(cell.completed_at),
+                "marked_by": cell.marked_by,
+            }
+            for doc, cell in zip(documents, row.cells, strict=True)
+        ],
     }

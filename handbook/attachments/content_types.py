@@ -52,5 +52,5 @@ def clean_filename(name: str, media_type: str) -> str:
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _UNSAFE.sub(" ", name).strip(" .")
     stem = name.rsplit(".", 1)[0].strip(" .") if "." in name else name
-    stem = " ".join(stem.split())[:MAX_NAME - 6].strip(" .") or "tep-dinh-kem"
+    stem = " ".join(stem.split())[: MAX_NAME - 6].strip(" .") or "tep-dinh-kem"
     return f"{stem}.{EXTENSIONS[media_type]}"

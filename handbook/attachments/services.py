@@ -36,8 +36,9 @@ def document_id_for(session: Session, slug: str) -> int:
     return document_id
 
 
-def add(tx: Session, actor: Actor, document_id: int, filename: str, stream: BinaryIO,
-        max_bytes: int, root: Path) -> Attachment:
+def add(
+    tx: Session, actor: Actor, document_id: int, filename: str, stream: BinaryIO, max_bytes: int, root: Path
+) -> Attachment:
     """Store the upload under its content hash and record it.
 
     The same content added twice to one document is kept once (the existing row
@@ -55,28 +56,44 @@ def add(tx: Session, actor: Actor, document_id: int, filename: str, stream: Bina
         storage.discard(spooled)  # a no-op once committed under its final name
 
 
-def _record(tx: Session, actor: Actor, document_id: int, filename: str,
-            spooled: storage.Spooled, root: Path) -> Attachment:
+def _record(
+    tx: Session, actor: Actor, document_id: int, filename: str, spooled: storage.Spooled, root: Path
+) -> Attachment:
     if spooled.size == 0:
         raise _refuse("Tệp rỗng, không có nội dung.")
     media_type = content_types.detect(spooled.head)
     if media_type is None:
         raise _refuse("Chỉ nhận tệp PDF hoặc ảnh (PNG, JPEG, WebP); nội dung tệp không đúng loại.")
-    existing = tx.scalar(select(Attachment).where(
-        Attachment.document_id == document_id, Attachment.sha256 == spooled.sha256))
+    existing = tx.scalar(
+        select(Attachment).where(Attachment.document_id == document_id, Attachment.sha256 == spooled.sha256)
+    )
     if existing is not None:
         return existing
     stored_name = f"{spooled.sha256}.{content_types.EXTENSIONS[media_type]}"
     storage.commit(spooled, root, stored_name)
     attachment = Attachment(
-        document_id=document_id, filename=content_types.clean_filename(filename, media_type),
-        stored_name=stored_name, media_type=media_type, size=spooled.size,
-        sha256=spooled.sha256, uploaded_by=actor.user_id)
+        document_id=document_id,
+        filename=content_types.clean_filename(filename, media_type),
+        stored_name=stored_name,
+        media_type=media_type,
+        size=spooled.size,
+        sha256=spooled.sha256,
+        uploaded_by=actor.user_id,
+    )
     tx.add(attachment)
     tx.flush()
-    audit.record(tx, actor, "attachments.added", "attachment", attachment.id,
-                 document_id=document_id, filename=attachment.filename,
-                 media_type=media_type, size=spooled.size, sha256=spooled.sha256)
+    audit.record(
+        tx,
+        actor,
+        "attachments.added",
+        "attachment",
+        attachment.id,
+        document_id=document_id,
+        filename=attachment.filename,
+        media_type=media_type,
+        size=spooled.size,
+        sha256=spooled.sha256,
+    )
     versioning.bump(tx)  # document pages list their files from the content cache
     return attachment
 
@@ -88,9 +105,16 @@ def remove(tx: Session, actor: Actor, attachment_id: int, root: Path) -> Attachm
         raise NotFound(_NOT_FOUND)
     tx.delete(attachment)
     versioning.bump(tx)
-    audit.record(tx, actor, "attachments.removed", "attachment", attachment.id,
-                 document_id=attachment.document_id, filename=attachment.filename,
-                 sha256=attachment.sha256)
+    audit.record(
+        tx,
+        actor,
+        "attachments.removed",
+        "attachment",
+        attachment.id,
+        document_id=attachment.document_id,
+        filename=attachment.filename,
+        sha256=attachment.sha256,
+    )
     tx.flush()
     if not _still_used(tx, attachment.stored_name):
         stored_name = attachment.stored_name
@@ -110,19 +134,22 @@ def list_for(session: Session, document_id: int) -> list[Attachment]:
 
 def list_for_slug(session: Session, slug: str, may_see_drafts: bool) -> list[Attachment]:
     """The attachments of the document at slug, in one indexed query; [] for drafts unless allowed."""
-    query = select(Attachment).join(Document, Document.id == Attachment.document_id) \
-        .where(Document.slug == slug)
+    query = (
+        select(Attachment).join(Document, Document.id == Attachment.document_id).where(Document.slug == slug)
+    )
     if not may_see_drafts:
         query = query.where(Document.state == "published")
     return list(session.scalars(query.order_by(Attachment.id)))
 
 
-def open_for_download(session: Session, attachment_id: int, root: Path,
-                      may_see_drafts: bool) -> tuple[Attachment, Path]:
+def open_for_download(
+    session: Session, attachment_id: int, root: Path, may_see_drafts: bool
+) -> tuple[Attachment, Path]:
     """The attachment and its file. NotFound for unknown ids, a missing file, or an
     unpublished document when the reader may not see drafts (its existence stays hidden)."""
     row = session.execute(
-        select(Attachment, Document.state).join(Document, Document.id == Attachment.document_id)
+        select(Attachment, Document.state)
+        .join(Document, Document.id == Attachment.document_id)
         .where(Attachment.id == attachment_id)
     ).first()
     if row is None or (row.state != "published" and not may_see_drafts):

@@ -50,7 +50,7 @@ def _copy(stream: BinaryIO, fd: int, tmp: Path, max_bytes: int) -> Spooled:
                 if size > max_bytes:
                     raise TooLarge()
                 if len(head) < 64:
-                    head += chunk[:64 - len(head)]
+                    head += chunk[: 64 - len(head)]
                 digest.update(chunk)
                 handle.write(chunk)
             handle.flush()

@@ -23,8 +23,7 @@ _MULTIPART_SLACK = 64 * 1024  # boundaries, part headers and the CSRF field arou
 # Chrome's and Safari's PDF viewers refuse to run under a CSP sandbox, so PDFs get a
 # policy without it; the bytes were checked to be a PDF and nosniff holds the type.
 CSP_PDF = "default-src 'none'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
-CSP_IMAGE = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; " \
-            "frame-ancestors 'none'; sandbox"
+CSP_IMAGE = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
 CSP_OTHER = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 
@@ -63,9 +62,15 @@ def upload(slug: str):
     try:
         with get_db().transaction() as tx:
             document_id = services.document_id_for(tx, slug)
-            attachment = services.add(tx, web.actor(), document_id, upload.filename or "",
-                                      upload.stream, current_app.config["ATTACHMENT_MAX_BYTES"],
-                                      _root())
+            attachment = services.add(
+                tx,
+                web.actor(),
+                document_id,
+                upload.filename or "",
+                upload.stream,
+                current_app.config["ATTACHMENT_MAX_BYTES"],
+                _root(),
+            )
         flash(f"Đã đính kèm tệp “{attachment.filename}”.", "success")
     except Invalid as error:
         flash(" ".join(p.reason for p in error.problems), "error")
@@ -86,8 +91,7 @@ def remove(attachment_id: int):
 @bp.get("/tep-dinh-kem/<int:attachment_id>/<path:filename>")
 @member_required
 def download(attachment_id: int, filename: str):
-    attachment, path = services.open_for_download(session(), attachment_id, _root(),
-                                                  may_see_drafts())
+    attachment, path = services.open_for_download(session(), attachment_id, _root(), may_see_drafts())
     if filename != attachment.filename:
         abort(404)
     return _file_response(attachment, path)
@@ -95,15 +99,21 @@ def download(attachment_id: int, filename: str):
 
 def _file_response(attachment: Attachment, path: Path):
     inline = attachment.media_type in content_types.INLINE
-    response = send_file(path, mimetype=attachment.media_type, as_attachment=not inline,
-                         download_name=attachment.filename, etag=attachment.sha256,
-                         max_age=None, conditional=True)
+    response = send_file(
+        path,
+        mimetype=attachment.media_type,
+        as_attachment=not inline,
+        download_name=attachment.filename,
+        etag=attachment.sha256,
+        max_age=None,
+        conditional=True,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     # Signed originals: never left in a shared computer's cache or a proxy.
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = (
-        CSP_PDF if attachment.media_type == content_types.PDF
-        else CSP_IMAGE if inline else CSP_OTHER)
+        CSP_PDF if attachment.media_type == content_types.PDF else CSP_IMAGE if inline else CSP_OTHER
+    )
     return response
 
 
@@ -115,8 +125,8 @@ def document_attachments(slug: str | None) -> list[Attachment]:
     drafts = may_see_drafts()
     # Kept with the rendered articles: adding or removing a file bumps the content version.
     return current_app.extensions["content.fragments"].get(
-        session(), ("attachments", slug, drafts),
-        lambda: services.list_for_slug(session(), slug, drafts))
+        session(), ("attachments", slug, drafts), lambda: services.list_for_slug(session(), slug, drafts)
+    )
 
 
 @bp.app_template_filter("dung_luong")

@@ -34,16 +34,20 @@ def check_content(directory: str | None) -> None:
 
 @handbook_cli.command("import-content")
 @click.argument("directory", required=False)
-@click.option("--overwrite-app-edits", is_flag=True,
-              help="Khi cả tệp và văn bản trong ứng dụng đều đã sửa (xung đột), lấy nội dung "
-                   "tệp làm phiên bản mới; bản sửa trong ứng dụng vẫn còn trong lịch sử.")
+@click.option(
+    "--overwrite-app-edits",
+    is_flag=True,
+    help="Khi cả tệp và văn bản trong ứng dụng đều đã sửa (xung đột), lấy nội dung "
+    "tệp làm phiên bản mới; bản sửa trong ứng dụng vẫn còn trong lịch sử.",
+)
 def import_content(directory: str | None, overwrite_app_edits: bool) -> None:
     """Import the Markdown library without overwriting edits made in the application;
     exit 1 on a problem or a conflict (the other files are imported)."""
     sources, problems = _read(directory)
     with get_db().transaction() as tx:
-        report = importer.import_sources(tx, sources, author="import-content",
-                                         overwrite_app_edits=overwrite_app_edits)
+        report = importer.import_sources(
+            tx, sources, author="import-content", overwrite_app_edits=overwrite_app_edits
+        )
     report.problems[:0] = problems
     _echo_report(report, _content_dir(directory))
     if report.problems or report.conflicts:
@@ -58,25 +62,34 @@ _KEPT = {
 
 
 def _echo_report(report: importer.ImportReport, folder: Path) -> None:
-    click.echo(f"Mới: {len(report.created)}, có phiên bản mới: {len(report.revised)}, "
-               f"không đổi: {len(report.unchanged)}, giữ bản trong ứng dụng: {len(report.kept)}, "
-               f"xung đột: {len(report.conflicts)}, lỗi: {len(report.problems)}.")
+    click.echo(
+        f"Mới: {len(report.created)}, có phiên bản mới: {len(report.revised)}, "
+        f"không đổi: {len(report.unchanged)}, giữ bản trong ứng dụng: {len(report.kept)}, "
+        f"xung đột: {len(report.conflicts)}, lỗi: {len(report.problems)}."
+    )
     for slug in report.not_in_folder:
         click.echo(f"  Không còn trong thư mục (giữ nguyên trong CSDL): {slug}")
     for held in report.kept:
         click.echo(f"  {_KEPT[held.reason]}: {held.slug}, {_revision(held)}")
     for held in report.overwritten:
-        click.echo(f"  Tệp thay bản sửa trong ứng dụng ({_revision(held)}, vẫn còn trong "
-                   f"lịch sử): {held.slug}")
+        click.echo(
+            f"  Tệp thay bản sửa trong ứng dụng ({_revision(held)}, vẫn còn trong lịch sử): {held.slug}"
+        )
     for held in report.conflicts:
-        click.echo(f"  XUNG ĐỘT {held.slug}.md: tệp và văn bản trong ứng dụng đều đã sửa từ "
-                   f"lần nhập trước; văn bản đang ở {_revision(held)}. Chưa nhập gì.", err=True)
+        click.echo(
+            f"  XUNG ĐỘT {held.slug}.md: tệp và văn bản trong ứng dụng đều đã sửa từ "
+            f"lần nhập trước; văn bản đang ở {_revision(held)}. Chưa nhập gì.",
+            err=True,
+        )
     if any(held.reason == importer.APP_EDITED for held in report.kept):
         click.echo(f"  Đưa bản sửa về thư mục: flask handbook export-content {folder}")
     if report.conflicts:
-        click.echo(f"  Gộp xung đột: commit tệp vào git, chạy flask handbook export-content "
-                   f"{folder} (ghi bản trong ứng dụng lên tệp), xem git diff, gộp rồi nhập lại; "
-                   "hoặc nhập lại với --overwrite-app-edits để lấy nội dung tệp.", err=True)
+        click.echo(
+            f"  Gộp xung đột: commit tệp vào git, chạy flask handbook export-content "
+            f"{folder} (ghi bản trong ứng dụng lên tệp), xem git diff, gộp rồi nhập lại; "
+            "hoặc nhập lại với --overwrite-app-edits để lấy nội dung tệp.",
+            err=True,
+        )
     echo_problems(report.problems)
 
 

@@ -55,8 +55,8 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     revised: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    kept: list[Held] = field(default_factory=list)         # the application's text stays
-    conflicts: list[Held] = field(default_factory=list)    # both changed: nothing applied
+    kept: list[Held] = field(default_factory=list)  # the application's text stays
+    conflicts: list[Held] = field(default_factory=list)  # both changed: nothing applied
     overwritten: list[Held] = field(default_factory=list)  # both changed, the file won
     not_in_folder: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -99,20 +99,22 @@ def _duplicate_numbers(sources: list[SourceDocument]) -> list[Problem]:
         owners.setdefault(number_key(source.meta.number), []).append(source.slug)
     return [
         Problem("so_hieu", f"trùng số hiệu với {', '.join(s for s in slugs if s != slug)}", f"{slug}.md")
-        for slugs in owners.values() if len(slugs) > 1 for slug in slugs
+        for slugs in owners.values()
+        if len(slugs) > 1
+        for slug in slugs
     ]
 
 
-def import_sources(session: Session, sources: list[SourceDocument], author: str, *,
-                   overwrite_app_edits: bool = False) -> ImportReport:
+def import_sources(
+    session: Session, sources: list[SourceDocument], author: str, *, overwrite_app_edits: bool = False
+) -> ImportReport:
     """Bring the database in step with the given sources, inside the caller's
     transaction, without overwriting what was changed in the application; with
     `overwrite_app_edits` a conflicting file wins as a new revision."""
     report = ImportReport()
     existing = {d.slug: d for d in session.scalars(select(Document))}
     for source in sources:
-        _import_one(session, report, existing.get(source.slug), source, author,
-                    overwrite_app_edits)
+        _import_one(session, report, existing.get(source.slug), source, author, overwrite_app_edits)
     seen = {s.slug for s in sources} | {p.source.removesuffix(".md") for p in report.problems}
     report.not_in_folder = sorted(set(existing) - seen)
     return report
@@ -139,17 +141,24 @@ def agreed_hash(session: Session, document: Document) -> str | None:
     return session.scalar(
         select(Revision.source_hash)
         .where(Revision.document_id == document.id, Revision.note == IMPORT_NOTE)
-        .order_by(Revision.number.desc()).limit(1))
+        .order_by(Revision.number.desc())
+        .limit(1)
+    )
 
 
-def _import_one(session: Session, report: ImportReport, document: Document | None,
-                source: SourceDocument, author: str, overwrite: bool) -> None:
+def _import_one(
+    session: Session,
+    report: ImportReport,
+    document: Document | None,
+    source: SourceDocument,
+    author: str,
+    overwrite: bool,
+) -> None:
     if document is None or document.current_revision is None:
         if _save(session, report, source, author, IMPORT_NOTE):
             (report.revised if document else report.created).append(source.slug)
         return
-    outcome = decide(source.text_hash, document.current_revision.source_hash,
-                     agreed_hash(session, document))
+    outcome = decide(source.text_hash, document.current_revision.source_hash, agreed_hash(session, document))
     if outcome == UNCHANGED:
         document.synced_hash = source.text_hash
         report.unchanged.append(source.slug)
@@ -171,8 +180,7 @@ def _import_one(session: Session, report: ImportReport, document: Document | Non
         report.conflicts.append(_held(document, CONFLICT))
 
 
-def _save(session: Session, report: ImportReport, source: SourceDocument, author: str,
-          note: str) -> bool:
+def _save(session: Session, report: ImportReport, source: SourceDocument, author: str, note: str) -> bool:
     """Save the file as the current revision, now the agreed text; False (and the
     problems reported) when it is refused."""
     try:

@@ -79,11 +79,12 @@ def effect_status() -> ColumnElement[str]:
     """A document's effect status as readers see it: "replaced" once a published
     document says it replaces it, whatever its own front matter still says."""
     source = aliased(Document)
-    replaced_keys = (select(Relation.target_key)
-                     .join(source, source.id == Relation.document_id)
-                     .where(Relation.kind == "replaces", source.state == "published"))
-    return case((Document.number_key.in_(replaced_keys), REPLACED),
-                else_=Document.effect_status)
+    replaced_keys = (
+        select(Relation.target_key)
+        .join(source, source.id == Relation.document_id)
+        .where(Relation.kind == "replaces", source.state == "published")
+    )
+    return case((Document.number_key.in_(replaced_keys), REPLACED), else_=Document.effect_status)
 
 
 def statuses(session: Session, slugs: list[str] | None = None) -> dict[str, str]:
@@ -97,8 +98,11 @@ def statuses(session: Session, slugs: list[str] | None = None) -> dict[str, str]
 def replaced_slugs(session: Session, slug: str) -> set[str]:
     """Slugs of the documents that `slug`'s current metadata says it replaces: their
     status as readers see it follows this document's state."""
-    targets = (select(Relation.target_key).join(Document, Document.id == Relation.document_id)
-               .where(Document.slug == slug, Relation.kind == "replaces"))
+    targets = (
+        select(Relation.target_key)
+        .join(Document, Document.id == Relation.document_id)
+        .where(Document.slug == slug, Relation.kind == "replaces")
+    )
     return set(session.scalars(select(Document.slug).where(Document.number_key.in_(targets))))
 
 
@@ -117,10 +121,16 @@ def list_documents(session: Session, query: LibraryQuery) -> LibraryPage:
     rows = session.execute(
         stmt.add_columns(status.label("status"))
         .order_by(*SORTS.get(query.sort, SORTS[DEFAULT_SORT]))
-        .offset((query.page - 1) * query.per_page).limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+        .limit(query.per_page)
     ).all()
-    return LibraryPage([doc for doc, _ in rows], total or 0, query.page, query.per_page,
-                       {doc.id: found for doc, found in rows})
+    return LibraryPage(
+        [doc for doc, _ in rows],
+        total or 0,
+        query.page,
+        query.per_page,
+        {doc.id: found for doc, found in rows},
+    )
 
 
 def facets(session: Session) -> Facets:
@@ -147,9 +157,13 @@ def get_document(session: Session, slug: str) -> DocumentView:
     """A readable document with its relations resolved both ways; NotFound otherwise
     (drafts included)."""
     document = session.scalar(
-        readable().where(Document.slug == slug)
-        .options(selectinload(Document.current_revision), selectinload(Document.relations),
-                 selectinload(Document.tags))
+        readable()
+        .where(Document.slug == slug)
+        .options(
+            selectinload(Document.current_revision),
+            selectinload(Document.relations),
+            selectinload(Document.tags),
+        )
     )
     if document is None or document.current_revision is None:
         raise NotFound("Không tìm thấy văn bản này.")

@@ -42,8 +42,7 @@ class Document(Base):
     publish_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Who scheduled publish_at: the scheduler publishes in their name.
-    scheduled_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+    scheduled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Hash of the text the content folder and the database last agreed on: the import
     # tells a file changed since then from a document edited in the application.
     synced_hash: Mapped[str | None] = mapped_column(String(64))
@@ -54,7 +53,8 @@ class Document(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     revisions: Mapped[list[Revision]] = relationship(
-        back_populates="document", foreign_keys="Revision.document_id",
+        back_populates="document",
+        foreign_keys="Revision.document_id",
         order_by="Revision.number",
     )
     current_revision: Mapped[Revision | None] = relationship(
@@ -79,9 +79,7 @@ class Revision(Base):
     __table_args__ = (UniqueConstraint("document_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), index=True
-    )
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(Text)
     source_hash: Mapped[str] = mapped_column(String(64))
@@ -93,12 +91,8 @@ class Revision(Base):
     author: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    document: Mapped[Document] = relationship(
-        back_populates="revisions", foreign_keys=[document_id]
-    )
-    sections: Mapped[list[Section]] = relationship(
-        cascade="all, delete-orphan", order_by="Section.position"
-    )
+    document: Mapped[Document] = relationship(back_populates="revisions", foreign_keys=[document_id])
+    sections: Mapped[list[Section]] = relationship(cascade="all, delete-orphan", order_by="Section.position")
 
 
 class Section(Base):
@@ -122,9 +116,7 @@ class Section(Base):
 class DocumentTag(Base):
     __tablename__ = "document_tags"
 
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
-    )
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
     tag: Mapped[str] = mapped_column(String(80), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -135,9 +127,7 @@ class Relation(Base):
     __tablename__ = "document_relations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), index=True
-    )
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     target_number: Mapped[str] = mapped_column(String(60))
     target_key: Mapped[str] = mapped_column(String(60), index=True)

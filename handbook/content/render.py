@@ -31,18 +31,52 @@ from handbook.text import collapse_spaces, nfc, slugify
 # Answer within 2 s either way, rendered or refused: a C call already running when
 # the time is up (nh3 on a large page, a regular expression) finishes first, ~0.2 s.
 RENDER_SECONDS = 1.5
-TOO_SLOW = ("văn bản quá phức tạp để hiển thị (quá {seconds:g} giây), thường do một ký "
-            "hiệu Markdown lặp lại rất nhiều lần hoặc lồng nhau quá sâu; hãy chia văn "
-            "bản hoặc bỏ bớt ký hiệu")
-TOO_DEEP = ("ký hiệu Markdown (danh sách, trích dẫn, chữ đậm, nghiêng…) lồng nhau quá "
-            "sâu; hãy giảm số cấp lồng nhau")
+TOO_SLOW = (
+    "văn bản quá phức tạp để hiển thị (quá {seconds:g} giây), thường do một ký "
+    "hiệu Markdown lặp lại rất nhiều lần hoặc lồng nhau quá sâu; hãy chia văn "
+    "bản hoặc bỏ bớt ký hiệu"
+)
+TOO_DEEP = (
+    "ký hiệu Markdown (danh sách, trích dẫn, chữ đậm, nghiêng…) lồng nhau quá sâu; hãy giảm số cấp lồng nhau"
+)
 _T = TypeVar("_T")
 
 HEADING_TAGS = ("h2", "h3", "h4")
 _ALLOWED_TAGS = {
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
-    "strong", "em", "b", "i", "u", "s", "del", "sup", "sub", "blockquote", "code", "pre",
-    "table", "thead", "tbody", "tr", "th", "td", "a", "abbr",
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "s",
+    "del",
+    "sup",
+    "sub",
+    "blockquote",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "a",
+    "abbr",
 }
 _ALLOWED_ATTRIBUTES = {
     **{tag: {"id"} for tag in ("h2", "h3", "h4", "h5", "h6")},
@@ -134,7 +168,7 @@ def keep_anchor_ids(html: str, mark: str) -> str:
 
     def unmark(match: re.Match) -> str:
         value = match.group(1)
-        return f' id="{value[len(mark):]}"' if value.startswith(mark) else ""
+        return f' id="{value[len(mark) :]}"' if value.startswith(mark) else ""
 
     return _HEADING_TAG.sub(lambda tag: _ID_ATTRIBUTE.sub(unmark, tag.group()), html)
 
@@ -172,7 +206,10 @@ class _TimeUp(BaseException):
 # say) is never interrupted half-way.
 _RENDERING_CODE = (
     *(os.path.dirname(package.__file__) + os.sep for package in (markdown, html.parser)),
-    _markupbase.__file__, __file__, text_module.__file__)
+    _markupbase.__file__,
+    __file__,
+    text_module.__file__,
+)
 
 
 _CALLS = frozenset({"call", "c_call"})
@@ -193,9 +230,12 @@ def _within(seconds: float, work: Callable[[], _T]) -> _T:
     def hook(frame, event, arg) -> None:
         # Not in a generator: one being closed by the garbage collector would swallow
         # the exception, and CPython removes a hook that raised (it fires once).
-        if time.perf_counter() > deadline and event in _CALLS \
-                and not frame.f_code.co_flags & _GENERATOR \
-                and frame.f_code.co_filename.startswith(_RENDERING_CODE):
+        if (
+            time.perf_counter() > deadline
+            and event in _CALLS
+            and not frame.f_code.co_flags & _GENERATOR
+            and frame.f_code.co_filename.startswith(_RENDERING_CODE)
+        ):
             raise _TimeUp
 
     previous = sys.getprofile()

@@ -16,8 +16,9 @@ from handbook.content.vocabulary import number_key
 from handbook.errors import Invalid, Problem
 
 
-def save_revision(session: Session, source: SourceDocument, *, author: str, note: str = "",
-                  requires_restudy: bool = False) -> Revision:
+def save_revision(
+    session: Session, source: SourceDocument, *, author: str, note: str = "", requires_restudy: bool = False
+) -> Revision:
     """Create the document if new, append a revision and make it current.
 
     Raises Invalid, changing nothing, when the number belongs to another document or
@@ -29,8 +30,7 @@ def save_revision(session: Session, source: SourceDocument, *, author: str, note
         document = Document(slug=source.slug, state="published")
         session.add(document)
     _apply_meta(document, source.meta)
-    revision = _new_revision(session, document, source, rendered, author, note,
-                             requires_restudy)
+    revision = _new_revision(session, document, source, rendered, author, note, requires_restudy)
     document.current_revision = revision
     document.updated_at = utcnow()
     versioning.bump(session)
@@ -49,9 +49,7 @@ def make_current(session: Session, document: Document, revision: Revision) -> No
 
 
 def _check_number_free(session: Session, source: SourceDocument, document: Document | None) -> None:
-    owner = session.scalar(
-        select(Document.slug).where(Document.number_key == number_key(source.meta.number))
-    )
+    owner = session.scalar(select(Document.slug).where(Document.number_key == number_key(source.meta.number)))
     if owner and (document is None or owner != document.slug):
         raise Invalid([Problem("so_hieu", f"số hiệu đã thuộc văn bản '{owner}'", f"{source.slug}.md")])
 
@@ -82,20 +80,40 @@ def _render(source: SourceDocument) -> Rendered:
         raise Invalid([replace(p, source=p.source or origin) for p in error.problems]) from None
 
 
-def _new_revision(session: Session, document: Document, source: SourceDocument,
-                  rendered: Rendered, author: str, note: str, requires_restudy: bool) -> Revision:
+def _new_revision(
+    session: Session,
+    document: Document,
+    source: SourceDocument,
+    rendered: Rendered,
+    author: str,
+    note: str,
+    requires_restudy: bool,
+) -> Revision:
     last = 0
     if document.id is not None:
-        last = session.scalar(
-            select(func.max(Revision.number)).where(Revision.document_id == document.id)
-        ) or 0
+        last = (
+            session.scalar(select(func.max(Revision.number)).where(Revision.document_id == document.id)) or 0
+        )
     revision = Revision(
-        document=document, number=last + 1, source=source.text, source_hash=source.text_hash,
-        html=rendered.html, toc=rendered.toc, word_count=rendered.word_count,
-        requires_restudy=requires_restudy, note=note, author=author,
+        document=document,
+        number=last + 1,
+        source=source.text,
+        source_hash=source.text_hash,
+        html=rendered.html,
+        toc=rendered.toc,
+        word_count=rendered.word_count,
+        requires_restudy=requires_restudy,
+        note=note,
+        author=author,
         sections=[
-            Section(position=i, anchor=s.anchor, heading=s.heading, level=s.level,
-                    text=s.text, word_count=s.word_count)
+            Section(
+                position=i,
+                anchor=s.anchor,
+                heading=s.heading,
+                level=s.level,
+                text=s.text,
+                word_count=s.word_count,
+            )
             for i, s in enumerate(rendered.sections)
         ],
     )

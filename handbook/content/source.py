@@ -14,8 +14,7 @@ from handbook.errors import Invalid, Problem
 from handbook.text import collapse_spaces, nfc, storable
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-REQUIRED = ("so_hieu", "tieu_de", "loai", "co_quan_ban_hanh", "ngay_ban_hanh",
-            "trich_yeu", "hieu_luc")
+REQUIRED = ("so_hieu", "tieu_de", "loai", "co_quan_ban_hanh", "ngay_ban_hanh", "trich_yeu", "hieu_luc")
 OPTIONAL = ("quan_he", "tu_khoa", "ngay_hieu_luc", "khoa")
 _MAX_SUMMARY = 600
 _MAX_TITLE = 500
@@ -112,7 +111,7 @@ def split_front_matter(text: str, origin: str, problems: list[Problem]) -> tuple
     except StopIteration:
         problems.append(Problem("front matter", "thiếu dòng '---' đóng phần thông tin", origin))
         return None, text
-    body = "\n".join(lines[end + 1:])
+    body = "\n".join(lines[end + 1 :])
     try:
         data = yaml.load("\n".join(lines[1:end]), Loader=_FrontMatterLoader)  # a SafeLoader subclass
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
@@ -144,12 +143,18 @@ def validate_meta(data: dict, origin: str, problems: list[Problem]) -> DocumentM
         "number": _number(data.get("so_hieu"), fail),
         "title": _text(data.get("tieu_de"), "tieu_de", _MAX_TITLE, fail),
         "doc_type": _choice(data.get("loai"), "loai", vocab.canonical_doc_type, vocab.DOC_TYPES, fail),
-        "issuer": _choice(data.get("co_quan_ban_hanh"), "co_quan_ban_hanh",
-                          vocab.canonical_issuer, vocab.ISSUERS, fail),
+        "issuer": _choice(
+            data.get("co_quan_ban_hanh"), "co_quan_ban_hanh", vocab.canonical_issuer, vocab.ISSUERS, fail
+        ),
         "issued_on": _date(data.get("ngay_ban_hanh"), "ngay_ban_hanh", fail),
         "summary": _text(data.get("trich_yeu"), "trich_yeu", _MAX_SUMMARY, fail),
-        "effect_status": _choice(data.get("hieu_luc"), "hieu_luc", vocab.effect_status_code,
-                                 tuple(vocab.EFFECT_STATUSES.values()), fail),
+        "effect_status": _choice(
+            data.get("hieu_luc"),
+            "hieu_luc",
+            vocab.effect_status_code,
+            tuple(vocab.EFFECT_STATUSES.values()),
+            fail,
+        ),
         "relations": _relations(data.get("quan_he"), fail),
         "tags": _tags(data.get("tu_khoa"), fail),
         "effective_on": _date(data.get("ngay_hieu_luc"), "ngay_hieu_luc", fail),
@@ -163,7 +168,7 @@ def validate_meta(data: dict, origin: str, problems: list[Problem]) -> DocumentM
 def shown(value) -> str:
     """`value` as text fit to quote in a message: at most _MAX_SHOWN characters."""
     text = str(value)
-    return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN - 1] + "…"
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
 
 
 def _text(value, key: str, limit: int, fail) -> str | None:
@@ -223,8 +228,11 @@ def _relations(value, fail) -> tuple[RelationSpec, ...]:
         kind = vocab.relation_code(str(item["loai"]))
         number = collapse_spaces(nfc(str(item["so_hieu"])))
         if kind is None:
-            fail(key, f"loại quan hệ '{shown(item['loai'])}' không hợp lệ "
-                      "(thay thế, sửa đổi, bổ sung, hướng dẫn, căn cứ)")
+            fail(
+                key,
+                f"loại quan hệ '{shown(item['loai'])}' không hợp lệ "
+                "(thay thế, sửa đổi, bổ sung, hướng dẫn, căn cứ)",
+            )
         elif not vocab.is_valid_number(number):
             fail(key, f"'{shown(number)}' không đúng dạng số hiệu")
         else:

@@ -17,7 +17,8 @@ from handbook.content.models import ContentVersion
 
 def bump(session: Session) -> None:
     session.execute(
-        update(ContentVersion).where(ContentVersion.id == 1)
+        update(ContentVersion)
+        .where(ContentVersion.id == 1)
         .values(version=ContentVersion.version + 1, updated_at=utcnow())
     )
 
@@ -29,8 +30,9 @@ def current(session: Session) -> int:
 def stamp(session: Session) -> str:
     """The version with the time it was bumped: unlike the number alone, it also tells
     a database restored from a backup (whose count may repeat one seen before) apart."""
-    row = session.execute(select(ContentVersion.version, ContentVersion.updated_at)
-                          .where(ContentVersion.id == 1)).first()
+    row = session.execute(
+        select(ContentVersion.version, ContentVersion.updated_at).where(ContentVersion.id == 1)
+    ).first()
     if row is None:
         return "0"
     return f"{row.version}@{as_utc(row.updated_at).isoformat()}"

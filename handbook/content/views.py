@@ -34,8 +34,14 @@ class Fragment:
     title: str
     html: Markup
 
-FONT_SIZES = {"nho": "Chữ nhỏ", "vua": "Chữ vừa", "lon": "Chữ lớn", "rat-lon": "Chữ rất lớn",
-              "cuc-lon": "Chữ cực lớn"}
+
+FONT_SIZES = {
+    "nho": "Chữ nhỏ",
+    "vua": "Chữ vừa",
+    "lon": "Chữ lớn",
+    "rat-lon": "Chữ rất lớn",
+    "cuc-lon": "Chữ cực lớn",
+}
 FONT_COOKIE = "co_chu"
 MAX_FILTER_CHARS = 200
 
@@ -55,16 +61,14 @@ def _library_query() -> library.LibraryQuery:
 
 def _library_fragment(query: library.LibraryQuery) -> Fragment:
     page = library.list_documents(session(), query)
-    html = render_template("content/_library.html", page=page, query=query,
-                           facets=library.facets(session()))
+    html = render_template("content/_library.html", page=page, query=query, facets=library.facets(session()))
     return Fragment("Thư viện văn bản", Markup(html))
 
 
 def _document_fragment(slug: str) -> Fragment:
     view = library.get_document(session(), slug)
     doc = view.document
-    html = render_template("content/_document.html", view=view, doc=doc,
-                           revision=doc.current_revision)
+    html = render_template("content/_document.html", view=view, doc=doc, revision=doc.current_revision)
     return Fragment(f"{doc.doc_type} {doc.number}", Markup(html))
 
 
@@ -89,13 +93,22 @@ def font_size():
     size = request.form.get("co_chu", "vua")
     response = make_response(redirect(safe_next(request.form.get("next"), url_for("content.index"))))
     if size in FONT_SIZES:
-        response.set_cookie(FONT_COOKIE, size, max_age=365 * 24 * 3600, samesite="Lax",
-                            secure=request.is_secure, httponly=True)
+        response.set_cookie(
+            FONT_COOKIE,
+            size,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure,
+            httponly=True,
+        )
     return response
 
 
 @bp.app_context_processor
 def reading_preferences() -> dict:
     size = request.cookies.get(FONT_COOKIE, "vua")
-    return {"font_size": size if size in FONT_SIZES else "vua", "font_sizes": FONT_SIZES,
-            "effect_statuses": EFFECT_STATUSES}
+    return {
+        "font_size": size if size in FONT_SIZES else "vua",
+        "font_sizes": FONT_SIZES,
+        "effect_statuses": EFFECT_STATUSES,
+    }

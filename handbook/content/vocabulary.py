@@ -7,16 +7,35 @@ import re
 from handbook.text import fold_key
 
 DOC_TYPES = (
-    "Nghị quyết", "Quy định", "Quyết định", "Chỉ thị", "Kết luận", "Kế hoạch",
-    "Chương trình", "Hướng dẫn", "Thông báo", "Điều lệ", "Quy chế", "Đề án",
+    "Nghị quyết",
+    "Quy định",
+    "Quyết định",
+    "Chỉ thị",
+    "Kết luận",
+    "Kế hoạch",
+    "Chương trình",
+    "Hướng dẫn",
+    "Thông báo",
+    "Điều lệ",
+    "Quy chế",
+    "Đề án",
     "Báo cáo",
 )
 
 ISSUERS = (
-    "Đại hội đại biểu toàn quốc", "Ban Chấp hành Trung ương", "Bộ Chính trị",
-    "Ban Bí thư", "Ủy ban Kiểm tra Trung ương", "Ban Tổ chức Trung ương",
-    "Ban Tuyên giáo Trung ương", "Đảng ủy Khối", "Tỉnh ủy", "Ban Thường vụ Tỉnh ủy",
-    "Ban Chấp hành Đảng bộ tỉnh", "Ủy ban Kiểm tra Tỉnh ủy", "Ban Tuyên giáo Tỉnh ủy",
+    "Đại hội đại biểu toàn quốc",
+    "Ban Chấp hành Trung ương",
+    "Bộ Chính trị",
+    "Ban Bí thư",
+    "Ủy ban Kiểm tra Trung ương",
+    "Ban Tổ chức Trung ương",
+    "Ban Tuyên giáo Trung ương",
+    "Đảng ủy Khối",
+    "Tỉnh ủy",
+    "Ban Thường vụ Tỉnh ủy",
+    "Ban Chấp hành Đảng bộ tỉnh",
+    "Ủy ban Kiểm tra Tỉnh ủy",
+    "Ban Tuyên giáo Tỉnh ủy",
     "Ban Tổ chức Tỉnh ủy",
 )
 
@@ -66,8 +85,9 @@ def canonical_issuer(value: str) -> str | None:
 
 def effect_status_code(value: str) -> str | None:
     key = fold_key(value)
-    return next((code for code, label in EFFECT_STATUSES.items()
-                 if fold_key(label) == key or code == key), None)
+    return next(
+        (code for code, label in EFFECT_STATUSES.items() if fold_key(label) == key or code == key), None
+    )
 
 
 def relation_code(value: str) -> str | None:

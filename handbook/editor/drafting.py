@@ -14,22 +14,41 @@ from handbook.errors import Problem
 from handbook.text import nfc
 
 # Form field → front matter key; the same keys (and Vietnamese field names) as import.
-FIELDS = ("so_hieu", "tieu_de", "loai", "co_quan_ban_hanh", "ngay_ban_hanh",
-          "ngay_hieu_luc", "khoa", "trich_yeu", "hieu_luc")
+FIELDS = (
+    "so_hieu",
+    "tieu_de",
+    "loai",
+    "co_quan_ban_hanh",
+    "ngay_ban_hanh",
+    "ngay_hieu_luc",
+    "khoa",
+    "trich_yeu",
+    "hieu_luc",
+)
 _DATES = ("ngay_ban_hanh", "ngay_hieu_luc")
 # Problem fields (front matter keys) as the form names them.
 FIELD_LABELS = {
-    "slug": "Đường dẫn", "so_hieu": "Số hiệu", "tieu_de": "Tiêu đề", "loai": "Loại văn bản",
-    "co_quan_ban_hanh": "Cơ quan ban hành", "ngay_ban_hanh": "Ngày ban hành",
-    "ngay_hieu_luc": "Ngày hiệu lực", "khoa": "Khóa", "trich_yeu": "Trích yếu",
-    "hieu_luc": "Hiệu lực", "tu_khoa": "Từ khóa", "quan_he": "Văn bản liên quan",
-    "nội dung": "Nội dung", "xuat_ban_luc": "Hẹn giờ xuất bản", "trạng thái": "Trạng thái",
+    "slug": "Đường dẫn",
+    "so_hieu": "Số hiệu",
+    "tieu_de": "Tiêu đề",
+    "loai": "Loại văn bản",
+    "co_quan_ban_hanh": "Cơ quan ban hành",
+    "ngay_ban_hanh": "Ngày ban hành",
+    "ngay_hieu_luc": "Ngày hiệu lực",
+    "khoa": "Khóa",
+    "trich_yeu": "Trích yếu",
+    "hieu_luc": "Hiệu lực",
+    "tu_khoa": "Từ khóa",
+    "quan_he": "Văn bản liên quan",
+    "nội dung": "Nội dung",
+    "xuat_ban_luc": "Hẹn giờ xuất bản",
+    "trạng thái": "Trạng thái",
 }
 
 
 @dataclass
 class RelationRow:
-    kind: str = ""    # a RELATION_KINDS code, "" for an empty row
+    kind: str = ""  # a RELATION_KINDS code, "" for an empty row
     number: str = ""
 
 
@@ -63,8 +82,11 @@ def to_text(form: EditorForm) -> str:
     tags = [t.strip() for t in nfc(form.tags).split(",") if t.strip()]
     if tags:
         data["tu_khoa"] = tags
-    relations = [{"loai": RELATION_KINDS.get(r.kind, (r.kind,))[0], "so_hieu": r.number.strip()}
-                 for r in form.relations if r.number.strip()]
+    relations = [
+        {"loai": RELATION_KINDS.get(r.kind, (r.kind,))[0], "so_hieu": r.number.strip()}
+        for r in form.relations
+        if r.number.strip()
+    ]
     if relations:
         data["quan_he"] = relations
     front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
@@ -87,12 +109,14 @@ def from_document(document: Document) -> EditorForm:
     meta = {key: _plain(front.get(key)) for key in FIELDS}
     meta["hieu_luc"] = document.effect_status
     return EditorForm(
-        slug=document.slug, meta=meta, body=body.lstrip("\n"),
+        slug=document.slug,
+        meta=meta,
+        body=body.lstrip("\n"),
         tags=", ".join(t.tag for t in document.tags),
         relations=[RelationRow(r.kind, r.target_number) for r in document.relations],
-        expected=revision.number)
+        expected=revision.number,
+    )
 
 
 def _plain(value) -> str:
     return "" if value is None else str(value)
-

@@ -25,20 +25,24 @@ class Piece:
 
 @dataclass(frozen=True)
 class DiffLine:
-    kind: str            # "same", "added", "removed" or "changed"
+    kind: str  # "same", "added", "removed" or "changed"
     old_no: int | None
     new_no: int | None
     pieces: tuple[Piece, ...]
 
 
 def revisions_of(session: Session, document: Document) -> list[Revision]:
-    return list(session.scalars(select(Revision).where(Revision.document_id == document.id)
-                                .order_by(Revision.number.desc())))
+    return list(
+        session.scalars(
+            select(Revision).where(Revision.document_id == document.id).order_by(Revision.number.desc())
+        )
+    )
 
 
 def revision(session: Session, document: Document, number: int) -> Revision:
-    found = session.scalar(select(Revision).where(Revision.document_id == document.id,
-                                                  Revision.number == number))
+    found = session.scalar(
+        select(Revision).where(Revision.document_id == document.id, Revision.number == number)
+    )
     if found is None:
         raise NotFound(f"Không có phiên bản {number} của văn bản này.")
     return found
@@ -51,17 +55,16 @@ def diff(old: str, new: str) -> list[DiffLine]:
     lines: list[DiffLine] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
-            lines += [DiffLine("same", i + 1, j + 1, (Piece("same", a[i]),))
-                      for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
+            lines += [
+                DiffLine("same", i + 1, j + 1, (Piece("same", a[i]),))
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+            ]
             continue
         paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
         for k in range(paired):
-            lines.append(DiffLine("changed", i1 + k + 1, j1 + k + 1,
-                                  _word_diff(a[i1 + k], b[j1 + k])))
-        lines += [DiffLine("removed", i + 1, None, (Piece("removed", a[i]),))
-                  for i in range(i1 + paired, i2)]
-        lines += [DiffLine("added", None, j + 1, (Piece("added", b[j]),))
-                  for j in range(j1 + paired, j2)]
+            lines.append(DiffLine("changed", i1 + k + 1, j1 + k + 1, _word_diff(a[i1 + k], b[j1 + k])))
+        lines += [DiffLine("removed", i + 1, None, (Piece("removed", a[i]),)) for i in range(i1 + paired, i2)]
+        lines += [DiffLine("added", None, j + 1, (Piece("added", b[j]),)) for j in range(j1 + paired, j2)]
     return lines
 
 

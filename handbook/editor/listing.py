@@ -21,8 +21,8 @@ FILTERS = {
 
 @dataclass(frozen=True)
 class ListQuery:
-    state: str | None = None   # a FILTERS key
-    text: str = ""             # part of the number or the title
+    state: str | None = None  # a FILTERS key
+    text: str = ""  # part of the number or the title
     limit: int = 200
 
 
@@ -31,10 +31,15 @@ def list_documents(session: Session, query: ListQuery) -> list[Document]:
     if query.state in FILTERS:
         stmt = stmt.where(FILTERS[query.state][1])
     if query.text:
-        stmt = stmt.where(or_(Document.number.icontains(query.text, autoescape=True),
-                              Document.title.icontains(query.text, autoescape=True)))
-    return list(session.scalars(stmt.order_by(Document.updated_at.desc(), Document.id.desc())
-                                .limit(query.limit)))
+        stmt = stmt.where(
+            or_(
+                Document.number.icontains(query.text, autoescape=True),
+                Document.title.icontains(query.text, autoescape=True),
+            )
+        )
+    return list(
+        session.scalars(stmt.order_by(Document.updated_at.desc(), Document.id.desc()).limit(query.limit))
+    )
 
 
 def numbers(session: Session) -> list[tuple[str, str]]:

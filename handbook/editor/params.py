@@ -16,14 +16,20 @@ EMPTY_RELATION_ROWS = 2
 
 
 def editor_form(data: MultiDict, slug: str | None = None) -> EditorForm:
-    relations = [RelationRow(kind[:20], number[:60]) for kind, number in
-                 zip(data.getlist("quan_he_loai"), data.getlist("quan_he_so_hieu"), strict=False)]
+    relations = [
+        RelationRow(kind[:20], number[:60])
+        for kind, number in zip(data.getlist("quan_he_loai"), data.getlist("quan_he_so_hieu"), strict=False)
+    ]
     return EditorForm(
         slug=slug if slug is not None else data.get("slug", "").strip()[:120],
         meta={key: data.get(key, "")[:1000] for key in FIELDS},
-        tags=data.get("tu_khoa", "")[:2000], relations=relations,
-        body=data.get("noi_dung", "")[:MAX_BODY], note=data.get("ghi_chu", "")[:500],
-        requires_restudy=data.get("hoc_lai") == "1", expected=expected(data))
+        tags=data.get("tu_khoa", "")[:2000],
+        relations=relations,
+        body=data.get("noi_dung", "")[:MAX_BODY],
+        note=data.get("ghi_chu", "")[:500],
+        requires_restudy=data.get("hoc_lai") == "1",
+        expected=expected(data),
+    )
 
 
 def with_empty_rows(form: EditorForm) -> list[RelationRow]:

@@ -62,9 +62,15 @@ def _snapshot(document: Document | None) -> Snapshot:
     return Snapshot(True, document.state, document.current_revision_id, document.publish_at)
 
 
-def apply(db: Database, index_root: Path, actor: Actor, slug: str,
-          change: Callable[[Session], Document | None], *, skip_locked: bool = False
-          ) -> Outcome | None:
+def apply(
+    db: Database,
+    index_root: Path,
+    actor: Actor,
+    slug: str,
+    change: Callable[[Session], Document | None],
+    *,
+    skip_locked: bool = False,
+) -> Outcome | None:
     """Run `change` in one transaction, then bring the index in step for `slug`.
     Raises what `change` raises (nothing changed) or PublishFailed (rolled back).
     Returns None, leaving the index alone, when `change` finds nothing to do or, with
@@ -91,9 +97,10 @@ def apply(db: Database, index_root: Path, actor: Actor, slug: str,
         log.exception("index update failed for %s; restoring the previous state", slug)
         _restore(db, actor, slug, before)
         cause = f" {exc.message}" if isinstance(exc, StorageFull) else ""
-        raise PublishFailed("Chưa cập nhật được chỉ mục tìm kiếm nên thay đổi chưa được "
-                            "xuất bản; văn bản vẫn giữ trạng thái trước đó." + cause
-                            + " Vui lòng thử lại sau ít phút.") from exc
+        raise PublishFailed(
+            "Chưa cập nhật được chỉ mục tìm kiếm nên thay đổi chưa được "
+            "xuất bản; văn bản vẫn giữ trạng thái trước đó." + cause + " Vui lòng thử lại sau ít phút."
+        ) from exc
     return Outcome(slug, *outcome, time.perf_counter() - started)
 
 
@@ -111,43 +118,50 @@ def _restore(db: Database, actor: Actor, slug: str, before: Snapshot) -> None:
 
 def publish(db: Database, index_root: Path, actor: Actor, form) -> Outcome:
     """Save the form as a new revision and publish it."""
+
     def change(tx: Session) -> Document:
         document = workflow.save(tx, actor, form, "publish")
         workflow.mark_published(tx, actor, document)
         return document
+
     return apply(db, index_root, actor, form.slug, change)
 
 
-def archive(db: Database, index_root: Path, actor: Actor, slug: str,
-            expected: int | None) -> Outcome:
-    return apply(db, index_root, actor, slug,
-                 lambda tx: workflow.archive(tx, actor, slug, expected))
+def archive(db: Database, index_root: Path, actor: Actor, slug: str, expected: int | None) -> Outcome:
+    return apply(db, index_root, actor, slug, lambda tx: workflow.archive(tx, actor, slug, expected))
 
 
-def revert(db: Database, index_root: Path, actor: Actor, slug: str, number: int,
-           expected: int | None) -> Outcome:
-    return apply(db, index_root, actor, slug,
-                 lambda tx: workflow.revert(tx, actor, slug, number, expected))
+def revert(
+    db: Database, index_root: Path, actor: Actor, slug: str, number: int, expected: int | None
+) -> Outcome:
+    return apply(db, index_root, actor, slug, lambda tx: workflow.revert(tx, actor, slug, number, expected))
 
 
-def publish_due(db: Database, index_root: Path, now: datetime | None = None
-                ) -> tuple[list[str], list[str]]:
+def publish_due(db: Database, index_root: Path, now: datetime | None = None) -> tuple[list[str], list[str]]:
     """Publish every draft whose time has come, each in the name of the editor who
     scheduled it; returns (published, failed) slugs. Safe on every worker of every
     node at once: a document another one is publishing is skipped, not waited for,
     and one already published is left alone, so each is published exactly once."""
     now = now or utcnow()
     with db.reads() as reader:
-        due = list(reader.scalars(
-            select(Document.slug).where(Document.state == workflow.DRAFT,
-                                        Document.publish_at <= now)
-            .order_by(Document.publish_at)))
+        due = list(
+            reader.scalars(
+                select(Document.slug)
+                .where(Document.state == workflow.DRAFT, Document.publish_at <= now)
+                .order_by(Document.publish_at)
+            )
+        )
     done, failed = [], []
     for slug in due:
         try:
-            outcome = apply(db, index_root, SCHEDULER, slug,
-                            lambda tx, slug=slug: _publish_scheduled(tx, slug, now),
-                            skip_locked=True)
+            outcome = apply(
+                db,
+                index_root,
+                SCHEDULER,
+                slug,
+                lambda tx, slug=slug: _publish_scheduled(tx, slug, now),
+                skip_locked=True,
+            )
         except PublishFailed:
             failed.append(slug)
         else:
@@ -160,11 +174,11 @@ def _publish_scheduled(tx: Session, slug: str, now: datetime) -> Document | None
     """The document published, or None when it is no longer a draft due by `now`
     (published, rescheduled or archived meanwhile)."""
     document = workflow.find(tx, slug)
-    if document.state != workflow.DRAFT or document.publish_at is None \
-            or as_utc(document.publish_at) > now:
+    if document.state != workflow.DRAFT or document.publish_at is None or as_utc(document.publish_at) > now:
         return None
-    workflow.mark_published(tx, _scheduled_by(tx, document), document, scheduled=True,
-                            due=iso(document.publish_at))
+    workflow.mark_published(
+        tx, _scheduled_by(tx, document), document, scheduled=True, due=iso(document.publish_at)
+    )
     return document
 
 

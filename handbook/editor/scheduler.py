@@ -37,5 +37,9 @@ class Scheduler(Periodic):
 
 def start(app: Flask) -> Scheduler | None:
     """Start looking for due drafts in this process; None when PUBLISH_DUE_SECONDS is 0."""
-    return start_in(app, SCHEDULER, "PUBLISH_DUE_SECONDS", lambda seconds: Scheduler(
-        get_db(app), Path(app.config["SEARCH_INDEX_DIR"]), seconds))
+    return start_in(
+        app,
+        SCHEDULER,
+        "PUBLISH_DUE_SECONDS",
+        lambda seconds: Scheduler(get_db(app), Path(app.config["SEARCH_INDEX_DIR"]), seconds),
+    )

@@ -21,8 +21,12 @@ from handbook.policies import role_required
 
 bp = Blueprint("editor", __name__, url_prefix="/bien-tap")
 EDITORS = (EDITOR, ADMIN)
-DONE = {"luu-nhap": "Đã lưu bản nháp.", "xuat-ban": "Đã xuất bản văn bản.",
-        "hen-gio": "Đã hẹn giờ xuất bản.", "luu-tru": "Đã lưu trữ văn bản."}
+DONE = {
+    "luu-nhap": "Đã lưu bản nháp.",
+    "xuat-ban": "Đã xuất bản văn bản.",
+    "hen-gio": "Đã hẹn giờ xuất bản.",
+    "luu-tru": "Đã lưu trữ văn bản.",
+}
 BODY_ENDPOINTS = {"editor.new", "editor.edit", "editor.preview"}
 _FORM_SLACK = 64 * 1024  # the form's other fields, multipart boundaries and headers
 
@@ -40,15 +44,20 @@ def _raise_limits_for_editors() -> None:
     else keeps the app's limits."""
     if request.endpoint in BODY_ENDPOINTS and current_permissions().has_any(EDITORS):
         body = current_app.config["MARKDOWN_MAX_BYTES"]
-        request.max_content_length = max(current_app.config["MAX_CONTENT_LENGTH"] or 0,
-                                         3 * body + _FORM_SLACK)
+        request.max_content_length = max(
+            current_app.config["MAX_CONTENT_LENGTH"] or 0, 3 * body + _FORM_SLACK
+        )
         request.max_form_memory_size = body + _FORM_SLACK
 
 
 @bp.context_processor
 def _vocabularies() -> dict:
-    return {"doc_types": vocabulary.DOC_TYPES, "issuers": vocabulary.ISSUERS,
-            "relation_kinds": vocabulary.RELATION_KINDS, "field_labels": FIELD_LABELS}
+    return {
+        "doc_types": vocabulary.DOC_TYPES,
+        "issuers": vocabulary.ISSUERS,
+        "relation_kinds": vocabulary.RELATION_KINDS,
+        "field_labels": FIELD_LABELS,
+    }
 
 
 def _index_root() -> Path:
@@ -67,8 +76,9 @@ def _check_body_size() -> None:
     is never cut short silently (params.MAX_BODY)."""
     body, limit = request.form.get("noi_dung", ""), current_app.config["MARKDOWN_MAX_BYTES"]
     if len(body) > params.MAX_BODY or len(body.encode("utf-8", "replace")) > limit:
-        raise Invalid([Problem("nội dung", f"dài quá giới hạn {limit // 1024} KB; "
-                                           "hãy chia thành nhiều văn bản")])
+        raise Invalid(
+            [Problem("nội dung", f"dài quá giới hạn {limit // 1024} KB; hãy chia thành nhiều văn bản")]
+        )
 
 
 def _perform(action: str, form: EditorForm) -> None:
@@ -88,12 +98,18 @@ def _perform(action: str, form: EditorForm) -> None:
         raise Invalid([Problem("hanh_dong", "thao tác không hợp lệ")])
 
 
-def _edit_page(form: EditorForm, document=None, problems=(), error="", preview=None,
-               status=200):
+def _edit_page(form: EditorForm, document=None, problems=(), error="", preview=None, status=200):
     page = render_template(
-        "editor/edit.html", form=form, document=document, problems=problems, error=error,
-        preview=preview, relation_rows=params.with_empty_rows(form),
-        numbers=listing.numbers(session()), states=workflow.STATE_LABELS)
+        "editor/edit.html",
+        form=form,
+        document=document,
+        problems=problems,
+        error=error,
+        preview=preview,
+        relation_rows=params.with_empty_rows(form),
+        numbers=listing.numbers(session()),
+        states=workflow.STATE_LABELS,
+    )
     return page, status
 
 
@@ -116,9 +132,13 @@ def _submit(form: EditorForm, document=None):
 @role_required(*EDITORS)
 def index():
     query = listing.ListQuery(request.args.get("trang-thai"), request.args.get("q", "")[:100])
-    return render_template("editor/index.html", query=query, filters=listing.FILTERS,
-                           documents=listing.list_documents(session(), query),
-                           states=workflow.STATE_LABELS)
+    return render_template(
+        "editor/index.html",
+        query=query,
+        filters=listing.FILTERS,
+        documents=listing.list_documents(session(), query),
+        states=workflow.STATE_LABELS,
+    )
 
 
 @bp.route("/moi", methods=["GET", "POST"])
@@ -141,8 +161,10 @@ def edit(slug: str):
 @bp.post("/xem-truoc")
 @role_required(*EDITORS)
 def preview():
-    form = EditorForm(meta={"tieu_de": request.form.get("tieu_de", "")[:500]},
-                      body=request.form.get("noi_dung", "")[:params.MAX_BODY])
+    form = EditorForm(
+        meta={"tieu_de": request.form.get("tieu_de", "")[:500]},
+        body=request.form.get("noi_dung", "")[: params.MAX_BODY],
+    )
     try:
         html, status = str(_preview(form)), 200
     except Invalid as exc:  # shown in the preview pane instead of the document
@@ -154,8 +176,9 @@ def preview():
 @role_required(*EDITORS)
 def revisions(slug: str):
     document = workflow.get(session(), slug)
-    return render_template("editor/history.html", document=document,
-                           revisions=history.revisions_of(session(), document))
+    return render_template(
+        "editor/history.html", document=document, revisions=history.revisions_of(session(), document)
+    )
 
 
 @bp.get("/van-ban/<slug>/so-sanh")
@@ -167,14 +190,12 @@ def compare(slug: str):
     old = history.revision(session(), document, args.id("tu", max(1, latest - 1)))
     new = history.revision(session(), document, args.id("den", latest))
     lines = history.changed_only(history.diff(old.source, new.source))
-    return render_template("editor/compare.html", document=document, old=old, new=new,
-                           lines=lines)
+    return render_template("editor/compare.html", document=document, old=old, new=new, lines=lines)
 
 
 @bp.post("/van-ban/<slug>/khoi-phuc/<int:number>")
 @role_required(*EDITORS)
 def revert(slug: str, number: int):
-    publishing.revert(get_db(), _index_root(), web.actor(), slug, number,
-                      params.expected(request.form))
+    publishing.revert(get_db(), _index_root(), web.actor(), slug, number, params.expected(request.form))
     flash(f"Đã khôi phục nội dung phiên bản {number} thành một phiên bản mới.", "info")
     return redirect(url_for("editor.revisions", slug=slug))

@@ -23,14 +23,22 @@ DRAFT, PUBLISHED, ARCHIVED = "draft", "published", "archived"
 STATE_LABELS = {DRAFT: "Bản nháp", PUBLISHED: "Đã xuất bản", ARCHIVED: "Đã lưu trữ"}
 # (state before, action) → state after; anything else is refused.
 TRANSITIONS = {
-    (None, "save"): DRAFT, (DRAFT, "save"): DRAFT,
-    (None, "publish"): PUBLISHED, (DRAFT, "publish"): PUBLISHED,
-    (PUBLISHED, "publish"): PUBLISHED, (ARCHIVED, "publish"): PUBLISHED,
-    (None, "schedule"): DRAFT, (DRAFT, "schedule"): DRAFT,
+    (None, "save"): DRAFT,
+    (DRAFT, "save"): DRAFT,
+    (None, "publish"): PUBLISHED,
+    (DRAFT, "publish"): PUBLISHED,
+    (PUBLISHED, "publish"): PUBLISHED,
+    (ARCHIVED, "publish"): PUBLISHED,
+    (None, "schedule"): DRAFT,
+    (DRAFT, "schedule"): DRAFT,
     (PUBLISHED, "archive"): ARCHIVED,
 }
-ACTION_LABELS = {"save": "lưu nháp", "publish": "xuất bản", "schedule": "hẹn giờ xuất bản",
-                 "archive": "lưu trữ"}
+ACTION_LABELS = {
+    "save": "lưu nháp",
+    "publish": "xuất bản",
+    "schedule": "hẹn giờ xuất bản",
+    "archive": "lưu trữ",
+}
 
 
 def next_state(state: str | None, action: str) -> str:
@@ -38,12 +46,17 @@ def next_state(state: str | None, action: str) -> str:
         return TRANSITIONS[(state, action)]
     except KeyError:
         label = STATE_LABELS.get(state, "chưa có")
-        raise Invalid([Problem("trạng thái", f"không thể {ACTION_LABELS.get(action, action)} "
-                                             f"văn bản ở trạng thái “{label}”")]) from None
+        raise Invalid(
+            [
+                Problem(
+                    "trạng thái",
+                    f"không thể {ACTION_LABELS.get(action, action)} văn bản ở trạng thái “{label}”",
+                )
+            ]
+        ) from None
 
 
-def find(tx: Session, slug: str, lock: bool = False, skip_locked: bool = False
-         ) -> Document | None:
+def find(tx: Session, slug: str, lock: bool = False, skip_locked: bool = False) -> Document | None:
     """The document, its row locked for the transaction (PostgreSQL; SQLite's
     BEGIN IMMEDIATE already admits one writer at a time). With skip_locked, a row
     another transaction holds is not waited for: None."""
@@ -68,9 +81,11 @@ def check_expected(document: Document | None, expected: int | None) -> None:
     if not expected:
         raise Conflict(f"Đã có văn bản với đường dẫn “{document.slug}”.")
     if expected != current:
-        raise Conflict(f"Văn bản đã được người khác sửa (nay là phiên bản {current}) sau khi "
-                       "bạn mở trang. Nội dung của bạn chưa được lưu: hãy tải lại trang, "
-                       "xem thay đổi rồi sửa lại trên phiên bản mới nhất.")
+        raise Conflict(
+            f"Văn bản đã được người khác sửa (nay là phiên bản {current}) sau khi "
+            "bạn mở trang. Nội dung của bạn chưa được lưu: hãy tải lại trang, "
+            "xem thay đổi rồi sửa lại trên phiên bản mới nhất."
+        )
 
 
 def save(tx: Session, actor: Actor, form: EditorForm, action: str) -> Document:
@@ -82,27 +97,37 @@ def save(tx: Session, actor: Actor, form: EditorForm, action: str) -> Document:
     state = next_state(document.state if document else None, action)
     current = document.current_revision if document else None
     if current is None or current.source_hash != source.text_hash or form.note.strip():
-        revision = revisions.save_revision(tx, source, author=actor.username,
-                                           note=form.note.strip()[:500],
-                                           requires_restudy=form.requires_restudy
-                                           and state == PUBLISHED)
+        revision = revisions.save_revision(
+            tx,
+            source,
+            author=actor.username,
+            note=form.note.strip()[:500],
+            requires_restudy=form.requires_restudy and state == PUBLISHED,
+        )
         document = revision.document
-        audit.record(tx, actor, "document.create" if current is None else "document.edit",
-                     "document", document.id, slug=document.slug, revision=revision.number)
+        audit.record(
+            tx,
+            actor,
+            "document.create" if current is None else "document.edit",
+            "document",
+            document.id,
+            slug=document.slug,
+            revision=revision.number,
+        )
     document.state = state
     return document
 
 
-def schedule(tx: Session, actor: Actor, form: EditorForm, publish_at: datetime | None
-             ) -> Document:
+def schedule(tx: Session, actor: Actor, form: EditorForm, publish_at: datetime | None) -> Document:
     """Save the draft and have it published at `publish_at` (UTC), in the name of the
     editor who scheduled it (editor/scheduler.py)."""
     if publish_at is None or publish_at <= utcnow():
         raise Invalid([Problem("xuat_ban_luc", "hãy chọn ngày giờ xuất bản ở tương lai")])
     document = save(tx, actor, form, "schedule")
     document.publish_at, document.scheduled_by_id = publish_at, actor.user_id
-    audit.record(tx, actor, "document.schedule", "document", document.id,
-                 slug=document.slug, at=publish_at.isoformat())
+    audit.record(
+        tx, actor, "document.schedule", "document", document.id, slug=document.slug, at=publish_at.isoformat()
+    )
     return document
 
 
@@ -110,8 +135,16 @@ def mark_published(tx: Session, actor: Actor, document: Document, **details) -> 
     document.state, document.publish_at, document.archived_at = PUBLISHED, None, None
     document.scheduled_by_id = None
     versioning.bump(tx)
-    audit.record(tx, actor, "document.publish", "document", document.id, slug=document.slug,
-                 revision=document.current_revision.number, **details)
+    audit.record(
+        tx,
+        actor,
+        "document.publish",
+        "document",
+        document.id,
+        slug=document.slug,
+        revision=document.current_revision.number,
+        **details,
+    )
 
 
 def archive(tx: Session, actor: Actor, slug: str, expected: int | None) -> Document:
@@ -132,13 +165,21 @@ def revert(tx: Session, actor: Actor, slug: str, number: int, expected: int | No
     check_expected(document, expected)
     if document is None:
         raise NotFound("Không tìm thấy văn bản này.")
-    old = tx.scalar(select(Revision).where(Revision.document_id == document.id,
-                                           Revision.number == number))
+    old = tx.scalar(select(Revision).where(Revision.document_id == document.id, Revision.number == number))
     if old is None:
         raise NotFound("Không tìm thấy phiên bản này.")
     source = parse_source(slug, old.source)
-    revision = revisions.save_revision(tx, source, author=actor.username,
-                                       note=f"Khôi phục phiên bản {number}")
-    audit.record(tx, actor, "document.revert", "document", document.id, slug=slug,
-                 revision=revision.number, restored=number)
+    revision = revisions.save_revision(
+        tx, source, author=actor.username, note=f"Khôi phục phiên bản {number}"
+    )
+    audit.record(
+        tx,
+        actor,
+        "document.revert",
+        "document",
+        document.id,
+        slug=slug,
+        revision=revision.number,
+        restored=number,
+    )
     return document

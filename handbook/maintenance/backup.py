@@ -67,8 +67,7 @@ def create(app: Flask, target: Path | None = None, now: datetime | None = None) 
         try:
             summary = _copy_into(source, target)
             manifest = _manifest(target, summary, now)
-            atomic_write_text(manifest_path(target),
-                              json.dumps(manifest, ensure_ascii=False, indent=2))
+            atomic_write_text(manifest_path(target), json.dumps(manifest, ensure_ascii=False, indent=2))
         except BaseException:
             # A copy without its manifest would pass for one made another way.
             target.unlink(missing_ok=True)
@@ -91,10 +90,17 @@ def _copy_into(source: Path, target: Path) -> sqlite.Summary:
 
 
 def _manifest(target: Path, summary: sqlite.Summary, now: datetime) -> dict:
-    return {"format": MANIFEST_FORMAT, "created_at": now.isoformat(timespec="seconds"),
-            "file": target.name, "bytes": target.stat().st_size, "sha256": sha256(target),
-            "integrity_check": "ok", "schema_revision": summary.revision,
-            "content_version": summary.content_version, "tables": summary.tables}
+    return {
+        "format": MANIFEST_FORMAT,
+        "created_at": now.isoformat(timespec="seconds"),
+        "file": target.name,
+        "bytes": target.stat().st_size,
+        "sha256": sha256(target),
+        "integrity_check": "ok",
+        "schema_revision": summary.revision,
+        "content_version": summary.content_version,
+        "tables": summary.tables,
+    }
 
 
 def _check_new(target: Path) -> None:

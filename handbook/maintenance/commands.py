@@ -16,8 +16,15 @@ from handbook.maintenance.sqlite import Summary
 # What an operator is told, on stderr and with exit code 1, instead of a traceback.
 REFUSED = (MaintenanceError, StorageFull)
 # The tables an operator recognises in a summary; the manifest counts every table.
-MAIN_TABLES = ("documents", "document_revisions", "users", "units", "reading_events",
-               "completions", "audit_events")
+MAIN_TABLES = (
+    "documents",
+    "document_revisions",
+    "users",
+    "units",
+    "reading_events",
+    "completions",
+    "audit_events",
+)
 
 
 def _fail(error: HandbookError) -> NoReturn:
@@ -26,10 +33,8 @@ def _fail(error: HandbookError) -> NoReturn:
 
 
 def _describe(summary: Summary) -> None:
-    click.echo(f"  Phiên bản lược đồ: {summary.revision}; phiên bản nội dung: "
-               f"{summary.content_version}.")
-    counts = ", ".join(f"{name} {summary.tables[name]}" for name in MAIN_TABLES
-                       if name in summary.tables)
+    click.echo(f"  Phiên bản lược đồ: {summary.revision}; phiên bản nội dung: {summary.content_version}.")
+    counts = ", ".join(f"{name} {summary.tables[name]}" for name in MAIN_TABLES if name in summary.tables)
     click.echo(f"  Số dòng: {counts}.")
 
 
@@ -45,8 +50,9 @@ def backup_command(dest: str | None) -> None:
         _fail(error)
     size = made.manifest["bytes"] / 1024 / 1024
     click.echo(f"Đã sao lưu vào {made.path} ({size:.1f} MB), PRAGMA integrity_check: ok.")
-    _describe(Summary(made.manifest["schema_revision"], made.manifest["content_version"],
-                      made.manifest["tables"]))
+    _describe(
+        Summary(made.manifest["schema_revision"], made.manifest["content_version"], made.manifest["tables"])
+    )
     click.echo(f"  Tệp mô tả: {backup.manifest_path(made.path)}")
 
 
@@ -65,7 +71,8 @@ def restore_command(file: Path, yes: bool) -> None:
         click.echo(f"Bản sao lưu {file} nguyên vẹn (PRAGMA integrity_check: ok).")
         _describe(staged.summary)
         if not yes and not click.confirm(
-                f"Thay cơ sở dữ liệu {staged.target} bằng bản sao lưu này?", default=False):
+            f"Thay cơ sở dữ liệu {staged.target} bằng bản sao lưu này?", default=False
+        ):
             click.echo("Đã hủy, cơ sở dữ liệu không thay đổi.")
             return
         done = restore.complete(current_app, staged)
@@ -84,11 +91,15 @@ def _report(done: restore.Restored) -> None:
         click.echo("  Lược đồ đã được nâng lên phiên bản mới nhất.")
     if done.erased_since_backup:
         ids = ", ".join(str(user_id) for user_id in done.erased_since_backup)
-        click.echo(f"  CẢNH BÁO: bản sao lưu có lại dữ liệu cá nhân của đảng viên đã bị xóa sau "
-                   f"thời điểm sao lưu (mã tài khoản {ids}); hãy xóa dữ liệu của họ một lần "
-                   "nữa.", err=True)
+        click.echo(
+            f"  CẢNH BÁO: bản sao lưu có lại dữ liệu cá nhân của đảng viên đã bị xóa sau "
+            f"thời điểm sao lưu (mã tài khoản {ids}); hãy xóa dữ liệu của họ một lần "
+            "nữa.",
+            err=True,
+        )
     if done.index_entries is None:
-        click.echo("  CẢNH BÁO: chưa dựng lại được chỉ mục tìm kiếm; "
-                   "hãy chạy `flask handbook reindex`.", err=True)
+        click.echo(
+            "  CẢNH BÁO: chưa dựng lại được chỉ mục tìm kiếm; hãy chạy `flask handbook reindex`.", err=True
+        )
     else:
         click.echo(f"  Đã dựng lại chỉ mục tìm kiếm: {done.index_entries} mục.")

@@ -27,7 +27,8 @@ def backup_help(url: str) -> str:
         f"-f {database}-$(date +%Y%m%d-%H%M%S).dump\n"
         "  pg_restore --list <tệp>.dump > /dev/null   # kiểm tra tệp đọc được\n"
         "Cần khôi phục về một thời điểm bất kỳ (PITR) thì bật lưu trữ WAL (archive_mode) "
-        "và sao lưu cơ sở bằng pg_basebackup. Xem docs/backup.md.")
+        "và sao lưu cơ sở bằng pg_basebackup. Xem docs/backup.md."
+    )
 
 
 def restore_help(url: str) -> str:
@@ -39,4 +40,5 @@ def restore_help(url: str) -> str:
         f"  pg_restore {_connection_options(url)} -d {database}_restored --no-owner "
         "--exit-on-error <tệp>.dump\n"
         "đổi HANDBOOK_DATABASE_URL sang cơ sở dữ liệu mới, chạy `flask handbook init-db` "
-        "(nâng lược đồ nếu bản sao lưu cũ hơn) và `flask handbook reindex`. Xem docs/backup.md.")
+        "(nâng lược đồ nếu bản sao lưu cũ hơn) và `flask handbook reindex`. Xem docs/backup.md."
+    )

@@ -91,7 +91,8 @@ def _check_manifest(backup: Path, copy: Path) -> None:
     if manifest.get("sha256") != sha256(copy):
         raise MaintenanceError(
             f"Tệp {backup.name} không khớp mã kiểm tra (sha256) ghi trong tệp mô tả: "
-            "tệp đã bị cắt cụt, hỏng hoặc thay đổi sau khi sao lưu. Hãy dùng bản sao lưu khác.")
+            "tệp đã bị cắt cụt, hỏng hoặc thay đổi sau khi sao lưu. Hãy dùng bản sao lưu khác."
+        )
 
 
 def _check_revision(app: Flask, backup: Path, revision: str) -> bool:
@@ -101,7 +102,8 @@ def _check_revision(app: Flask, backup: Path, revision: str) -> bool:
         raise MaintenanceError(
             f"Bản sao lưu {backup.name} có lược đồ {revision}, phiên bản phần mềm này không "
             "biết (bản sao lưu từ phiên bản mới hơn?). Hãy cài phiên bản phần mềm đã tạo ra "
-            "bản sao lưu rồi mới khôi phục.")
+            "bản sao lưu rồi mới khôi phục."
+        )
     return revision not in script.get_heads()
 
 
@@ -114,10 +116,24 @@ def complete(app: Flask, staged: Staged, now: datetime | None = None) -> Restore
         migrate.upgrade(app)
     with app.app_context(), get_db(app).transaction() as tx:
         versioning.bump(tx)  # caches keyed on the content version must not survive
-        audit.record(tx, ACTOR, "database.restore", "database", None, file=staged.backup.name,
-                     revision=staged.summary.revision, moved_aside=aside.name if aside else "")
-    return Restored(staged.target, aside, staged.summary.revision, staged.upgrade_needed,
-                    rebuild_index(app), erased_since(aside, staged.target) if aside else [])
+        audit.record(
+            tx,
+            ACTOR,
+            "database.restore",
+            "database",
+            None,
+            file=staged.backup.name,
+            revision=staged.summary.revision,
+            moved_aside=aside.name if aside else "",
+        )
+    return Restored(
+        staged.target,
+        aside,
+        staged.summary.revision,
+        staged.upgrade_needed,
+        rebuild_index(app),
+        erased_since(aside, staged.target) if aside else [],
+    )
 
 
 def _swap(target: Path, copy: Path, stamp: str) -> Path | None:
@@ -156,7 +172,8 @@ def _take_exclusively(guard: sqlite3.Connection, target: Path) -> None:
         raise MaintenanceError(
             f"Cơ sở dữ liệu {target.name} đang được một tiến trình khác mở (máy chủ web, "
             "công việc định kỳ…). Hãy dừng dịch vụ rồi chạy lại lệnh khôi phục; "
-            "chưa có gì bị thay đổi.")
+            "chưa có gì bị thay đổi."
+        )
 
 
 def _move_side_files(target: Path, aside: Path) -> None:

@@ -39,8 +39,7 @@ def copy_consistent(source: Path, target: Path) -> None:
     One backup step copies every page inside one read transaction: under WAL the
     writers carry on, and the copy is the database as of that transaction's start.
     The copy leaves WAL mode so that it is one self-contained file."""
-    with closing(sqlite3.connect(source, timeout=30)) as src, \
-            closing(sqlite3.connect(target)) as dst:
+    with closing(sqlite3.connect(source, timeout=30)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
         dst.execute("PRAGMA journal_mode=DELETE")
 
@@ -55,21 +54,27 @@ def inspect(path: Path) -> Summary:
             if problems != ["ok"]:
                 raise MaintenanceError(
                     f"Tệp {path.name} bị hỏng, PRAGMA integrity_check báo: "
-                    f"{'; '.join(problems[:5])}. Không dùng được tệp này.")
+                    f"{'; '.join(problems[:5])}. Không dùng được tệp này."
+                )
             return _summarise(conn, path)
     except sqlite3.DatabaseError as exc:
         raise MaintenanceError(
             f"Tệp {path.name} không phải cơ sở dữ liệu SQLite nguyên vẹn "
-            f"(có thể bị cắt cụt hoặc hỏng): {exc}.") from None
+            f"(có thể bị cắt cụt hoặc hỏng): {exc}."
+        ) from None
 
 
 def _summarise(conn: sqlite3.Connection, path: Path) -> Summary:
-    names = [row[0] for row in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name")]
+    names = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
     if "alembic_version" not in names:
-        raise MaintenanceError(f"Tệp {path.name} không phải cơ sở dữ liệu của Sổ tay "
-                               "(không có bảng alembic_version).")
+        raise MaintenanceError(
+            f"Tệp {path.name} không phải cơ sở dữ liệu của Sổ tay (không có bảng alembic_version)."
+        )
     revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     if revision is None:
         raise MaintenanceError(f"Tệp {path.name} không ghi phiên bản lược đồ (alembic_version trống).")
@@ -77,8 +82,11 @@ def _summarise(conn: sqlite3.Connection, path: Path) -> Summary:
     if "content_version" in names:
         row = conn.execute("SELECT version FROM content_version WHERE id = 1").fetchone()
         version = row[0] if row else None
-    tables = {name: conn.execute(f'SELECT COUNT(*) FROM "{_quoted(name)}"').fetchone()[0]
-              for name in names if name not in _OWN_TABLES}
+    tables = {
+        name: conn.execute(f'SELECT COUNT(*) FROM "{_quoted(name)}"').fetchone()[0]
+        for name in names
+        if name not in _OWN_TABLES
+    }
     return Summary(revision[0], version, tables)
 
 

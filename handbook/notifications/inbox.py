@@ -19,9 +19,11 @@ UNREAD = "unread"
 
 
 def _unread_of(user_id):
-    return (select(func.count())
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-            .scalar_subquery())
+    return (
+        select(func.count())
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
 
 
 def count_unread_each_request() -> None:
@@ -47,23 +49,29 @@ class NotificationPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def list_for(session: Session, user_id: int, page: int = 1,
-             per_page: int = PER_PAGE) -> NotificationPage:
+def list_for(session: Session, user_id: int, page: int = 1, per_page: int = PER_PAGE) -> NotificationPage:
     page = max(page, 1)
     total = session.scalar(select(func.count()).where(Notification.user_id == user_id)) or 0
-    items = session.scalars(select(Notification).where(Notification.user_id == user_id)
-                            .order_by(Notification.created_at.desc(), Notification.id.desc())
-                            .offset((page - 1) * per_page).limit(per_page))
+    items = session.scalars(
+        select(Notification)
+        .where(Notification.user_id == user_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
     return NotificationPage(list(items), total, page, per_page)
 
 
 def unread_count(session: Session, user_id: int) -> int:
-    return session.scalar(select(func.count()).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+    return (
+        session.scalar(
+            select(func.count()).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
-def mark_read(tx: Session, user_id: int, notification_id: int,
-              now: datetime | None = None) -> Notification:
+def mark_read(tx: Session, user_id: int, notification_id: int, now: datetime | None = None) -> Notification:
     """Marks the user's own notification read (the first time only); NotFound otherwise."""
     found = tx.get(Notification, notification_id) if 0 < notification_id < 2**31 else None
     if found is None or found.user_id != user_id:
@@ -75,7 +83,9 @@ def mark_read(tx: Session, user_id: int, notification_id: int,
 
 def mark_all_read(tx: Session, user_id: int, now: datetime | None = None) -> int:
     """How many notifications were unread and are now read."""
-    result = tx.execute(update(Notification)
-                        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-                        .values(read_at=now or utcnow()))
+    result = tx.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=now or utcnow())
+    )
     return result.rowcount

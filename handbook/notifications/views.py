@@ -24,8 +24,9 @@ CELL_REPORT_PATH = "/bao-cao/chi-bo/{unit_id}/dot/{campaign_id}"
 @member_required
 def inbox_page():
     found = inbox.list_for(session(), current_user.id, Args().page_number("trang", 99_999))
-    return render_template("notifications/inbox.html", page=found,
-                           unread=inbox.unread_count(session(), current_user.id))
+    return render_template(
+        "notifications/inbox.html", page=found, unread=inbox.unread_count(session(), current_user.id)
+    )
 
 
 @bp.post("/thong-bao/<int:notification_id>/da-doc")
@@ -49,8 +50,7 @@ def mark_all_read():
 @role_required(SECRETARY, DEPUTY_SECRETARY)
 def send_reminders(unit_id: int, campaign_id: int):
     with get_db().transaction() as tx:
-        result = reminders.send_reminders(tx, web.actor(), current_permissions(), unit_id,
-                                          campaign_id)
+        result = reminders.send_reminders(tx, web.actor(), current_permissions(), unit_id, campaign_id)
     flash(_sent_message(result), "info")
     target = CELL_REPORT_PATH.format(unit_id=unit_id, campaign_id=campaign_id)
     return redirect(request.script_root + target, 303)

@@ -22,11 +22,10 @@ class KeptDocument:
     slug: str
     title: str
     revision: int  # the current revision's number, as the editors see it
-    version: str   # opaque to the worker: refetch when it differs from the stored one
+    version: str  # opaque to the worker: refetch when it differs from the stored one
 
 
-def kept_documents(session: Session, user_id: int, now: datetime | None = None
-                   ) -> list[KeptDocument]:
+def kept_documents(session: Session, user_id: int, now: datetime | None = None) -> list[KeptDocument]:
     """Published documents of the member's assigned campaigns that have not ended,
     each once, in the order of the campaigns' deadlines and their document lists."""
     now = now or utcnow()
@@ -35,11 +34,14 @@ def kept_documents(session: Session, user_id: int, now: datetime | None = None
         select(Document.slug, Document.title, Revision.number, Revision.id, assigned.c.edition)
         .join(assigned, assigned.c.document_id == Document.id)
         .join(Campaign, Campaign.id == assigned.c.campaign_id)
-        .join(CampaignDocument, (CampaignDocument.campaign_id == Campaign.id)
-              & (CampaignDocument.document_id == Document.id))
+        .join(
+            CampaignDocument,
+            (CampaignDocument.campaign_id == Campaign.id) & (CampaignDocument.document_id == Document.id),
+        )
         .join(Revision, Revision.id == Document.current_revision_id)
         .where(Campaign.ends_at > now)
-        .order_by(Campaign.deadline, Campaign.id, CampaignDocument.position))
+        .order_by(Campaign.deadline, Campaign.id, CampaignDocument.position)
+    )
     kept: dict[str, KeptDocument] = {}
     for slug, title, number, revision_id, edition in rows:
         kept.setdefault(slug, KeptDocument(slug, title, number, f"{revision_id}.{edition}"))

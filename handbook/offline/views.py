@@ -48,6 +48,16 @@ def offline_page():
 def kept_documents():
     """What the signed-in member's worker keeps readable offline."""
     docs = keep.kept_documents(session(), current_user.id)
-    return jsonify(user=current_user.id, documents=[
-        {"url": url_for("content.document", slug=d.slug), "slug": d.slug, "title": d.title,
-         "revision": d.revision, "version": d.version} for d in docs])
+    return jsonify(
+        user=current_user.id,
+        documents=[
+            {
+                "url": url_for("content.document", slug=d.slug),
+                "slug": d.slug,
+                "title": d.title,
+                "revision": d.revision,
+                "version": d.version,
+            }
+            for d in docs
+        ],
+    )

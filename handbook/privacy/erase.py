@@ -39,15 +39,14 @@ def _refuse(tx: Session, actor: Actor, user: User, confirmation: str) -> None:
 def _scrub(tx: Session, link: Link, identity: Identity) -> int:
     table = registry.table_of(link)
     key = list(table.primary_key.columns)
-    rows = tx.execute(select(*key, *(table.c[name] for name in link.scrub))
-                      .where(registry.rows_of(link, identity))).all()
+    rows = tx.execute(
+        select(*key, *(table.c[name] for name in link.scrub)).where(registry.rows_of(link, identity))
+    ).all()
     for row in rows:
         old = row._mapping
-        new = {name: registry.new_value(value, identity, old[name])
-               for name, value in link.scrub.items()}
+        new = {name: registry.new_value(value, identity, old[name]) for name, value in link.scrub.items()}
         if changed := {name: value for name, value in new.items() if value != old[name]}:
-            tx.execute(update(table).where(*(column == old[column.name] for column in key))
-                       .values(changed))
+            tx.execute(update(table).where(*(column == old[column.name] for column in key)).values(changed))
     return len(rows)
 
 
@@ -63,10 +62,12 @@ def erase_member(tx: Session, actor: Actor, user_id: int, confirmation: str) -> 
     for link in registry.LINKS:
         if link.erase == DELETE:
             result.deleted[link.name] = tx.execute(
-                delete(registry.table_of(link)).where(registry.rows_of(link, identity))).rowcount
+                delete(registry.table_of(link)).where(registry.rows_of(link, identity))
+            ).rowcount
         elif link.erase == SCRUB:
             result.scrubbed[link.name] = _scrub(tx, link, identity)
     tx.expire_all()  # the loaded User no longer matches its row
-    audit.record(tx, actor, registry.ERASED_ACTION, "user", user.id,
-                 deleted=result.deleted, scrubbed=result.scrubbed)
+    audit.record(
+        tx, actor, registry.ERASED_ACTION, "user", user.id, deleted=result.deleted, scrubbed=result.scrubbed
+    )
     return result

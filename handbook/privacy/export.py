@@ -29,19 +29,29 @@ def _plain(value: Any) -> Any:
 
 def _section(session: Session, link: Link, identity: Identity) -> dict:
     table = registry.table_of(link)
-    rows = session.execute(select(*(table.c[name] for name in link.export))
-                           .where(registry.rows_of(link, identity))
-                           .order_by(*table.primary_key.columns))
-    return {"key": link.name, "table": link.table, "label": link.label,
-            "rows": [{k: _plain(v) for k, v in row._mapping.items()} for row in rows]}
+    rows = session.execute(
+        select(*(table.c[name] for name in link.export))
+        .where(registry.rows_of(link, identity))
+        .order_by(*table.primary_key.columns)
+    )
+    return {
+        "key": link.name,
+        "table": link.table,
+        "label": link.label,
+        "rows": [{k: _plain(v) for k, v in row._mapping.items()} for row in rows],
+    }
 
 
 def member_data(session: Session, user_id: int, now: datetime | None = None) -> dict:
     """The member's data in every registered table; NotFound for an unknown id."""
     identity = Identity.of(users.get_user(session, user_id))
-    return {"format": FORMAT, "version": VERSION, "exported_at": _plain(now or utcnow()),
-            "user_id": identity.user_id,
-            "sections": [_section(session, link, identity) for link in registry.LINKS]}
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _plain(now or utcnow()),
+        "user_id": identity.user_id,
+        "sections": [_section(session, link, identity) for link in registry.LINKS],
+    }
 
 
 def download(tx: Session, actor: Actor, user_id: int) -> bytes:

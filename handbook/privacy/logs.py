@@ -28,25 +28,34 @@ from flask import has_request_context, request
 REDACTED = "[redacted]"
 _MARK = "_handbook_redacts"
 
-_KEYS = (r"(?:http_)?(?:password|passwd|pwd|mat_khau\w*|nhap_lai|secret|totp_secret|token|"
-         r"access_token|csrf_token|code|ma|session|remember_token|authorization|"
-         r"proxy-authorization|cookie|set-cookie)")
+_KEYS = (
+    r"(?:http_)?(?:password|passwd|pwd|mat_khau\w*|nhap_lai|secret|totp_secret|token|"
+    r"access_token|csrf_token|code|ma|session|remember_token|authorization|"
+    r"proxy-authorization|cookie|set-cookie)"
+)
 _VALUE = r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s,;&)}\]]+)"""
 _CODE_CHAR = "[0-9A-HJKMNP-TV-Z]"  # codes.ALPHABET, either case
 
 _PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
     # 'password': '…' and ('mat_khau', '…'): a quoted key, then : or ,
-    (re.compile(rf"""(?P<q>['"])(?P<key>{_KEYS})(?P=q)(?P<sep>\s*[:,]\s*){_VALUE}""",
-                re.IGNORECASE), rf"\g<q>\g<key>\g<q>\g<sep>{REDACTED}"),
+    (
+        re.compile(rf"""(?P<q>['"])(?P<key>{_KEYS})(?P=q)(?P<sep>\s*[:,]\s*){_VALUE}""", re.IGNORECASE),
+        rf"\g<q>\g<key>\g<q>\g<sep>{REDACTED}",
+    ),
     # password=… and Authorization: …
-    (re.compile(rf"\b(?P<key>{_KEYS})\b(?P<sep>\s*[=:]\s*){_VALUE}", re.IGNORECASE),
-     rf"\g<key>\g<sep>{REDACTED}"),
+    (
+        re.compile(rf"\b(?P<key>{_KEYS})\b(?P<sep>\s*[=:]\s*){_VALUE}", re.IGNORECASE),
+        rf"\g<key>\g<sep>{REDACTED}",
+    ),
     (re.compile(r"\bstdv_[\w-]+"), f"stdv_{REDACTED}"),
-    (re.compile(r"\b(?P<scheme>Bearer|Basic)\s+[\w.~+/=-]+", re.IGNORECASE),
-     rf"\g<scheme> {REDACTED}"),
+    (re.compile(r"\b(?P<scheme>Bearer|Basic)\s+[\w.~+/=-]+", re.IGNORECASE), rf"\g<scheme> {REDACTED}"),
     (re.compile(r"(?<![\w.])\.?e(?:yJ|J)[\w-]{4,}\.[\w-]{4,}\.[\w-]{10,}"), REDACTED),
-    (re.compile(rf"(?<![\w-]){_CODE_CHAR}{{4}}-{_CODE_CHAR}{{4}}-{_CODE_CHAR}{{4}}(?![\w-])",
-                re.IGNORECASE), REDACTED),
+    (
+        re.compile(
+            rf"(?<![\w-]){_CODE_CHAR}{{4}}-{_CODE_CHAR}{{4}}-{_CODE_CHAR}{{4}}(?![\w-])", re.IGNORECASE
+        ),
+        REDACTED,
+    ),
 )
 _SENSITIVE_FIELD = re.compile(rf"{_KEYS}", re.IGNORECASE)
 _MIN_SECRET = 4  # shorter request values are not searched for: they would match anywhere
@@ -61,8 +70,9 @@ def _request_secrets() -> list[str]:
     found += request.cookies.values()
     form = request.__dict__.get("form")  # only once the view has read it: never parse here
     if form is not None:
-        found += [value for name, values in form.lists() if _SENSITIVE_FIELD.fullmatch(name)
-                  for value in values]
+        found += [
+            value for name, values in form.lists() if _SENSITIVE_FIELD.fullmatch(name) for value in values
+        ]
     return sorted({v for v in found if len(v) >= _MIN_SECRET}, key=len, reverse=True)
 
 
@@ -85,8 +95,7 @@ def redact_record(record: logging.LogRecord) -> None:
     if clean != message:
         record.msg, record.args = clean, None
     if record.exc_info and not record.exc_text:
-        record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip(),
-                                 known)
+        record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip(), known)
     if record.stack_info:
         record.stack_info = redact(record.stack_info, known)
 

@@ -41,7 +41,8 @@ REFLECTION_ERASED = "(Nội dung đã được xóa theo yêu cầu bảo vệ d
 # Names of columns that hold personal data whatever table they are in.
 PERSONAL_COLUMN = re.compile(
     r"(?:^|_)(?:name|username|member_code|email|phone|address|ip|author|actor|"
-    r"body|text|label|comment|note|details)$")
+    r"body|text|label|comment|note|details)$"
+)
 
 
 @dataclass(frozen=True)
@@ -128,91 +129,199 @@ def scrub_names(identity: Identity, details: Any, key: str = "") -> Any:
     return details
 
 
-_STUDY_RECORD = ("Counted by the reports (units, campaigns, charts); kept, attached to the "
-                 "de-identified account, so erasing a member does not change any figure.")
+_STUDY_RECORD = (
+    "Counted by the reports (units, campaigns, charts); kept, attached to the "
+    "de-identified account, so erasing a member does not change any figure."
+)
 
 LINKS: tuple[Link, ...] = (
-    Link("users", "id", "Tài khoản",
-         export=("id", "username", "full_name", "member_code", "active", "is_demo", "created_at",
-                 "password_changed_at", "last_login_at", "deactivated_at"),
-         withheld=("password_hash", "session_version", "totp_secret", "totp_pending_secret",
-                   "totp_last_step"),
-         erase=SCRUB,
-         scrub={"username": unusable_username, "full_name": pseudonym, "member_code": None,
-                "password_hash": None, "session_version": _new_session_version,
-                "totp_secret": None, "totp_pending_secret": None, "totp_last_step": 0,
-                "active": False, "password_changed_at": None, "last_login_at": None,
-                "deactivated_at": _deactivated_at},
-         why="The row stays so memberships and study records keep counting; name, code, "
-             "username and every credential go, and the account is locked for good."),
-    Link("memberships", "user_id", "Quá trình sinh hoạt đảng",
-         export=("id", "user_id", "unit_id", "started_at", "ended_at", "end_reason"),
-         erase=KEEP, why="A member is counted in the cell of their open membership. " + _STUDY_RECORD),
-    Link("role_grants", "user_id", "Vai trò",
-         export=("id", "user_id", "role", "unit_id", "granted_at", "granted_by"),
-         erase=DELETE, why="A de-identified account holds no role."),
-    Link("one_time_codes", "user_id", "Mã kích hoạt và mã đặt lại mật khẩu",
-         export=("id", "user_id", "purpose", "created_at", "expires_at", "used_at"),
-         withheld=("code_hash",), erase=DELETE, why="Credentials."),
-    Link("api_tokens", "user_id", "Thiết bị đăng nhập ứng dụng",
-         export=("id", "user_id", "label", "created_at", "expires_at", "last_used_at",
-                 "revoked_at"),
-         withheld=("token_hash",), erase=DELETE,
-         why="Credentials; the label is the member's own name for a device."),
-    Link("audit_events", "target_id", "Nhật ký: các thay đổi về tài khoản của đồng chí",
-         key="audit_events.about", only=("target_type", "user"),
-         export=("id", "at", "action", "target_type", "target_id", "details"),
-         withheld=("actor_id", "actor", "ip"), erase=SCRUB,
-         scrub={"details": scrub_names},
-         why="Accountability of whoever acted stays (ids, actions, times); values naming "
-             "the member go. The actor and their address are somebody else's data."),
-    Link("audit_events", "actor_id", "Nhật ký: các thao tác của đồng chí",
-         key="audit_events.by",
-         export=("id", "at", "actor_id", "actor", "action", "target_type", "target_id", "ip"),
-         withheld=("details",), erase=SCRUB,
-         scrub={"actor": pseudonym, "ip": "", "details": scrub_names},
-         why="The actions stay under the actor id; the username, the address and values "
-             "naming the member go. Details are withheld from the export: they may name "
-             "the people the member acted on."),
-    Link("reading_events", "user_id", "Lượt đọc",
-         export=("id", "user_id", "client_event_id", "document_id", "anchor", "seconds",
-                 "credited", "occurred_at", "received_at", "starts_at", "flag"),
-         erase=KEEP, why=_STUDY_RECORD),
-    Link("section_reads", "user_id", "Thời gian đọc từng mục",
-         export=("user_id", "document_id", "edition", "anchor", "seconds", "required_seconds",
-                 "read_at"),
-         erase=KEEP, why=_STUDY_RECORD),
-    Link("completions", "user_id", "Văn bản đã học xong",
-         export=("id", "user_id", "document_id", "edition", "revision_id", "completed_at",
-                 "method", "marked_by"),
-         erase=KEEP, why=_STUDY_RECORD),
-    Link("reflections", "user_id", "Bài thu hoạch",
-         export=("id", "campaign_id", "user_id", "text", "submitted_at", "reviewed_by",
-                 "reviewed_at"),
-         erase=SCRUB, scrub={"text": REFLECTION_ERASED},
-         why="The text the member wrote goes; the row stays so the cell still counts a "
-             "reflection handed in."),
-    Link("quiz_attempts", "user_id", "Bài tự kiểm tra",
-         export=("id", "user_id", "document_id", "edition", "score", "taken_at"),
-         erase=KEEP, why="Scores only, no answers; a pass mark may be what completed a "
-                         "document. " + _STUDY_RECORD),
-    Link("notifications", "user_id", "Thông báo",
-         export=("id", "user_id", "kind", "title", "body", "link", "campaign_id", "created_at",
-                 "read_at"),
-         erase=DELETE, why="Messages addressed to the member; nobody else reads them."),
-    Link("reminders", "user_id", "Lời nhắc học tập",
-         export=("id", "user_id", "campaign_id", "unit_id", "day", "sent_by", "created_at"),
-         erase=KEEP, why="Ids and a day only: the record that a cell reminded its members, "
-                         "which keeps a second reminder from going out the same day."),
-    Link("document_revisions", "author", "Phiên bản văn bản đồng chí đã soạn",
-         by_username=True,
-         export=("id", "document_id", "number", "note", "author", "requires_restudy",
-                 "created_at"),
-         withheld=("source", "source_hash", "html", "toc", "word_count"),
-         erase=SCRUB, scrub={"author": pseudonym, "note": scrub_names},
-         why="The revision belongs to the library; the author's name goes, and a note "
-             "naming them. Its text is the document's, not about the member, and is not "
-             "exported."),
+    Link(
+        "users",
+        "id",
+        "Tài khoản",
+        export=(
+            "id",
+            "username",
+            "full_name",
+            "member_code",
+            "active",
+            "is_demo",
+            "created_at",
+            "password_changed_at",
+            "last_login_at",
+            "deactivated_at",
+        ),
+        withheld=("password_hash", "session_version", "totp_secret", "totp_pending_secret", "totp_last_step"),
+        erase=SCRUB,
+        scrub={
+            "username": unusable_username,
+            "full_name": pseudonym,
+            "member_code": None,
+            "password_hash": None,
+            "session_version": _new_session_version,
+            "totp_secret": None,
+            "totp_pending_secret": None,
+            "totp_last_step": 0,
+            "active": False,
+            "password_changed_at": None,
+            "last_login_at": None,
+            "deactivated_at": _deactivated_at,
+        },
+        why="The row stays so memberships and study records keep counting; name, code, "
+        "username and every credential go, and the account is locked for good.",
+    ),
+    Link(
+        "memberships",
+        "user_id",
+        "Quá trình sinh hoạt đảng",
+        export=("id", "user_id", "unit_id", "started_at", "ended_at", "end_reason"),
+        erase=KEEP,
+        why="A member is counted in the cell of their open membership. " + _STUDY_RECORD,
+    ),
+    Link(
+        "role_grants",
+        "user_id",
+        "Vai trò",
+        export=("id", "user_id", "role", "unit_id", "granted_at", "granted_by"),
+        erase=DELETE,
+        why="A de-identified account holds no role.",
+    ),
+    Link(
+        "one_time_codes",
+        "user_id",
+        "Mã kích hoạt và mã đặt lại mật khẩu",
+        export=("id", "user_id", "purpose", "created_at", "expires_at", "used_at"),
+        withheld=("code_hash",),
+        erase=DELETE,
+        why="Credentials.",
+    ),
+    Link(
+        "api_tokens",
+        "user_id",
+        "Thiết bị đăng nhập ứng dụng",
+        export=("id", "user_id", "label", "created_at", "expires_at", "last_used_at", "revoked_at"),
+        withheld=("token_hash",),
+        erase=DELETE,
+        why="Credentials; the label is the member's own name for a device.",
+    ),
+    Link(
+        "audit_events",
+        "target_id",
+        "Nhật ký: các thay đổi về tài khoản của đồng chí",
+        key="audit_events.about",
+        only=("target_type", "user"),
+        export=("id", "at", "action", "target_type", "target_id", "details"),
+        withheld=("actor_id", "actor", "ip"),
+        erase=SCRUB,
+        scrub={"details": scrub_names},
+        why="Accountability of whoever acted stays (ids, actions, times); values naming "
+        "the member go. The actor and their address are somebody else's data.",
+    ),
+    Link(
+        "audit_events",
+        "actor_id",
+        "Nhật ký: các thao tác của đồng chí",
+        key="audit_events.by",
+        export=("id", "at", "actor_id", "actor", "action", "target_type", "target_id", "ip"),
+        withheld=("details",),
+        erase=SCRUB,
+        scrub={"actor": pseudonym, "ip": "", "details": scrub_names},
+        why="The actions stay under the actor id; the username, the address and values "
+        "naming the member go. Details are withheld from the export: they may name "
+        "the people the member acted on.",
+    ),
+    Link(
+        "reading_events",
+        "user_id",
+        "Lượt đọc",
+        export=(
+            "id",
+            "user_id",
+            "client_event_id",
+            "document_id",
+            "anchor",
+            "seconds",
+            "credited",
+            "occurred_at",
+            "received_at",
+            "starts_at",
+            "flag",
+        ),
+        erase=KEEP,
+        why=_STUDY_RECORD,
+    ),
+    Link(
+        "section_reads",
+        "user_id",
+        "Thời gian đọc từng mục",
+        export=("user_id", "document_id", "edition", "anchor", "seconds", "required_seconds", "read_at"),
+        erase=KEEP,
+        why=_STUDY_RECORD,
+    ),
+    Link(
+        "completions",
+        "user_id",
+        "Văn bản đã học xong",
+        export=(
+            "id",
+            "user_id",
+            "document_id",
+            "edition",
+            "revision_id",
+            "completed_at",
+            "method",
+            "marked_by",
+        ),
+        erase=KEEP,
+        why=_STUDY_RECORD,
+    ),
+    Link(
+        "reflections",
+        "user_id",
+        "Bài thu hoạch",
+        export=("id", "campaign_id", "user_id", "text", "submitted_at", "reviewed_by", "reviewed_at"),
+        erase=SCRUB,
+        scrub={"text": REFLECTION_ERASED},
+        why="The text the member wrote goes; the row stays so the cell still counts a reflection handed in.",
+    ),
+    Link(
+        "quiz_attempts",
+        "user_id",
+        "Bài tự kiểm tra",
+        export=("id", "user_id", "document_id", "edition", "score", "taken_at"),
+        erase=KEEP,
+        why="Scores only, no answers; a pass mark may be what completed a document. " + _STUDY_RECORD,
+    ),
+    Link(
+        "notifications",
+        "user_id",
+        "Thông báo",
+        export=("id", "user_id", "kind", "title", "body", "link", "campaign_id", "created_at", "read_at"),
+        erase=DELETE,
+        why="Messages addressed to the member; nobody else reads them.",
+    ),
+    Link(
+        "reminders",
+        "user_id",
+        "Lời nhắc học tập",
+        export=("id", "user_id", "campaign_id", "unit_id", "day", "sent_by", "created_at"),
+        erase=KEEP,
+        why="Ids and a day only: the record that a cell reminded its members, "
+        "which keeps a second reminder from going out the same day.",
+    ),
+    Link(
+        "document_revisions",
+        "author",
+        "Phiên bản văn bản đồng chí đã soạn",
+        by_username=True,
+        export=("id", "document_id", "number", "note", "author", "requires_restudy", "created_at"),
+        withheld=("source", "source_hash", "html", "toc", "word_count"),
+        erase=SCRUB,
+        scrub={"author": pseudonym, "note": scrub_names},
+        why="The revision belongs to the library; the author's name goes, and a note "
+        "naming them. Its text is the document's, not about the member, and is not "
+        "exported.",
+    ),
 )
 
 REFERENCES: tuple[Reference, ...] = (
@@ -224,8 +333,7 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("quiz_questions", "created_by", "Who wrote a question of the library."),
     Reference("reminders", "sent_by", "The secretary who reminded another member."),
     Reference("attachments", "uploaded_by", "Who attached a file to a document of the library."),
-    Reference("documents", "scheduled_by_id", "The editor in whose name a scheduled document "
-                                              "is published."),
+    Reference("documents", "scheduled_by_id", "The editor in whose name a scheduled document is published."),
 )
 
 NOT_PERSONAL: dict[tuple[str, str], str] = {
@@ -243,8 +351,7 @@ def table_of(link: Link | Reference) -> Table:
 def rows_of(link: Link, identity: Identity) -> ColumnElement[bool]:
     """The condition selecting the link's rows about the member."""
     table = table_of(link)
-    condition = table.c[link.column] == (identity.username if link.by_username
-                                         else identity.user_id)
+    condition = table.c[link.column] == (identity.username if link.by_username else identity.user_id)
     if link.only:
         condition = and_(condition, table.c[link.only[0]] == link.only[1])
     return condition
@@ -270,11 +377,18 @@ def unregistered(schema: MetaData = metadata) -> list[str]:
         for column in table.columns:
             where = (table.name, column.name)
             if points_at_users(column) and where not in linked | referenced:
-                problems.append(f"{table.name}.{column.name}: refers to users.id; add a Link "
-                                "(rows about the member) or a Reference (the member acted)")
-            elif (isinstance(column.type, String | Text | JSON)
-                  and PERSONAL_COLUMN.search(column.name) and where not in NOT_PERSONAL
-                  and table.name not in linked_tables):
-                problems.append(f"{table.name}.{column.name}: looks personal; add a Link for "
-                                "its table or an entry in NOT_PERSONAL")
+                problems.append(
+                    f"{table.name}.{column.name}: refers to users.id; add a Link "
+                    "(rows about the member) or a Reference (the member acted)"
+                )
+            elif (
+                isinstance(column.type, String | Text | JSON)
+                and PERSONAL_COLUMN.search(column.name)
+                and where not in NOT_PERSONAL
+                and table.name not in linked_tables
+            ):
+                problems.append(
+                    f"{table.name}.{column.name}: looks personal; add a Link for "
+                    "its table or an entry in NOT_PERSONAL"
+                )
     return problems

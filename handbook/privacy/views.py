@@ -24,13 +24,18 @@ from handbook.security import opened_here
 def download_my_data():
     with get_db().transaction() as tx:
         body = export.download(tx, web.actor(), current_user.id)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="{export.FILENAME}"'})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{export.FILENAME}"'},
+    )
 
 
 @admin_bp.post("/dang-vien/<int:user_id>/xoa-du-lieu")
 @role_required(ADMIN)
 def member_erase(user_id: int):
-    return apply(lambda tx, actor: erase.erase_member(tx, actor, user_id, form_text("xac_nhan", 64)),
-                 "Đã xóa, ẩn danh dữ liệu cá nhân; số liệu thống kê được giữ nguyên.",
-                 url_for("admin.member_detail", user_id=user_id))
+    return apply(
+        lambda tx, actor: erase.erase_member(tx, actor, user_id, form_text("xac_nhan", 64)),
+        "Đã xóa, ẩn danh dữ liệu cá nhân; số liệu thống kê được giữ nguyên.",
+        url_for("admin.member_detail", user_id=user_id),
+    )

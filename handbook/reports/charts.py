@@ -32,17 +32,18 @@ class Day:
     cumulative: int
 
 
-def _svg(ident: str, width: int, height: int, title: str, desc: str, body: list[str]
-         ) -> Markup:
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-            f'viewBox="0 0 {width} {height}" aria-labelledby="{ident}-t {ident}-d">'
-            f'<title id="{ident}-t">{escape(title)}</title>'
-            f'<desc id="{ident}-d">{escape(desc)}</desc>')
+def _svg(ident: str, width: int, height: int, title: str, desc: str, body: list[str]) -> Markup:
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {height}" aria-labelledby="{ident}-t {ident}-d">'
+        f'<title id="{ident}-t">{escape(title)}</title>'
+        f'<desc id="{ident}-d">{escape(desc)}</desc>'
+    )
     return Markup(head + "".join(body) + "</svg>")
 
 
 def _short(text: str, limit: int = 18) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def participation(bars: list[Bar], title: str) -> Markup:
@@ -61,9 +62,9 @@ def participation(bars: list[Bar], title: str) -> Markup:
             f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{span * value // 100}" '
             f'height="{BAR_HEIGHT - 8}" class="chart-bar"/>'
             f'<text x="{WIDTH}" y="{y + 19}" text-anchor="end" class="chart-value">'
-            f'{escape(shown)}</text>')
-    desc = "; ".join(f"{b.label}: {'không có' if b.value is None else str(b.value) + '%'}"
-                     for b in bars)
+            f"{escape(shown)}</text>"
+        )
+    desc = "; ".join(f"{b.label}: {'không có' if b.value is None else str(b.value) + '%'}" for b in bars)
     return _svg("bieu-do-ty-le", WIDTH, max(len(bars), 1) * (BAR_HEIGHT + GAP), title, desc, body)
 
 
@@ -83,8 +84,14 @@ def timeline(session: Session, unit: Unit, campaign_id: int | None) -> list[Day]
 def progress_over_time(days: list[Day], title: str, height: int = 160) -> Markup:
     """Cumulative completions as a step line, with the first and last day labelled."""
     if not days:
-        return _svg("bieu-do-tien-do", WIDTH, 40, title, "Chưa có văn bản nào được học xong.",
-                    ['<text x="0" y="24" class="chart-label">Chưa có dữ liệu.</text>'])
+        return _svg(
+            "bieu-do-tien-do",
+            WIDTH,
+            40,
+            title,
+            "Chưa có văn bản nào được học xong.",
+            ['<text x="0" y="24" class="chart-label">Chưa có dữ liệu.</text>'],
+        )
     first, last = days[0].day, days[-1].day
     span_days = max((last - first).days, 1)
     top = max(days[-1].cumulative, 1)
@@ -95,11 +102,13 @@ def progress_over_time(days: list[Day], title: str, height: int = 160) -> Markup
         return f"{x},{10 + plot - plot * day.cumulative // top}"
 
     line = " ".join(point(d) for d in days)
-    body = [f'<polyline points="40,{10 + plot} {line}" class="chart-line" fill="none"/>',
-            f'<text x="0" y="18" class="chart-value">{top}</text>',
-            f'<text x="40" y="{height - 4}" class="chart-label">{first:%d/%m}</text>',
-            f'<text x="{WIDTH}" y="{height - 4}" text-anchor="end" class="chart-label">'
-            f'{last:%d/%m}</text>']
-    desc = (f"Từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}: {top} lượt văn bản được học xong; "
-            + "; ".join(f"{d.day:%d/%m}: {d.cumulative}" for d in days[-10:]))
+    body = [
+        f'<polyline points="40,{10 + plot} {line}" class="chart-line" fill="none"/>',
+        f'<text x="0" y="18" class="chart-value">{top}</text>',
+        f'<text x="40" y="{height - 4}" class="chart-label">{first:%d/%m}</text>',
+        f'<text x="{WIDTH}" y="{height - 4}" text-anchor="end" class="chart-label">{last:%d/%m}</text>',
+    ]
+    desc = f"Từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}: {top} lượt văn bản được học xong; " + "; ".join(
+        f"{d.day:%d/%m}: {d.cumulative}" for d in days[-10:]
+    )
     return _svg("bieu-do-tien-do", WIDTH, height, title, desc, body)

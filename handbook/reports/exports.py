@@ -21,10 +21,18 @@ from handbook.reports import figures, rollup, scope
 from handbook.study.models import Campaign
 from handbook.study.progress import percent
 
-HEADER = ("Đơn vị", "Họ và tên", "Số thẻ đảng viên", "Văn bản đã học xong", "Số văn bản",
-          "Tỷ lệ (%)", "Trạng thái", "Ngày học xong gần nhất", "Chi bộ xác nhận")
-SUMMARY_HEADER = ("Đơn vị", "Số đảng viên", "Đã hoàn thành", "Đang học", "Chưa học",
-                  "Tỷ lệ tham gia (%)")
+HEADER = (
+    "Đơn vị",
+    "Họ và tên",
+    "Số thẻ đảng viên",
+    "Văn bản đã học xong",
+    "Số văn bản",
+    "Tỷ lệ (%)",
+    "Trạng thái",
+    "Ngày học xong gần nhất",
+    "Chi bộ xác nhận",
+)
+SUMMARY_HEADER = ("Đơn vị", "Số đảng viên", "Đã hoàn thành", "Đang học", "Chưa học", "Tỷ lệ tham gia (%)")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -59,9 +67,20 @@ def _day(value: datetime | None) -> str:
 def member_rows(session: Session, unit: Unit, campaign: Campaign) -> Iterator[tuple]:
     result = session.execute(figures.export_rows(unit.path, campaign.id))
     for unit_name, name, code, done, total, started, last, by_secretary in result:
-        yield tuple(neutralise(v) for v in (
-            unit_name, name, code or "", done, total, percent(done, total),
-            _state(done, total, started), _day(last), "Có" if by_secretary else ""))
+        yield tuple(
+            neutralise(v)
+            for v in (
+                unit_name,
+                name,
+                code or "",
+                done,
+                total,
+                percent(done, total),
+                _state(done, total, started),
+                _day(last),
+                "Có" if by_secretary else "",
+            )
+        )
 
 
 def summary_rows(session: Session, unit: Unit, campaign: Campaign) -> list[tuple]:
@@ -71,8 +90,9 @@ def summary_rows(session: Session, unit: Unit, campaign: Campaign) -> list[tuple
     rows = []
     for unit_id in sorted(cells, key=lambda i: units[i].path):
         t = cells[unit_id]
-        rows.append((neutralise(units[unit_id].name), t.members, t.completed, t.in_progress,
-                     t.not_started, t.rate))
+        rows.append(
+            (neutralise(units[unit_id].name), t.members, t.completed, t.in_progress, t.not_started, t.rate)
+        )
     return rows
 
 

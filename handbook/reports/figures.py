@@ -23,16 +23,19 @@ from handbook.study.models import Campaign, CampaignDocument, Completion, Sectio
 
 def current_members(unit_path: str) -> Select:
     """(user_id, unit_id) of everyone now in a unit of the subtree at unit_path."""
-    return (select(Membership.user_id, Membership.unit_id)
-            .join(Unit, Unit.id == Membership.unit_id)
-            .where(Membership.ended_at.is_(None), Unit.path.startswith(unit_path, autoescape=True)))
+    return (
+        select(Membership.user_id, Membership.unit_id)
+        .join(Unit, Unit.id == Membership.unit_id)
+        .where(Membership.ended_at.is_(None), Unit.path.startswith(unit_path, autoescape=True))
+    )
 
 
 def campaign_documents(campaign_id: int | None = None) -> Select:
     """(campaign_id, document_id, edition) of the published documents of campaigns."""
     current = editions().subquery("current_edition")
-    stmt = (select(CampaignDocument.campaign_id, current.c.document_id, current.c.edition)
-            .join(current, current.c.document_id == CampaignDocument.document_id))
+    stmt = select(CampaignDocument.campaign_id, current.c.document_id, current.c.edition).join(
+        current, current.c.document_id == CampaignDocument.document_id
+    )
     if campaign_id is not None:
         stmt = stmt.where(CampaignDocument.campaign_id == campaign_id)
     return stmt
@@ -48,25 +51,41 @@ def member_campaigns(unit_path: str, campaign_id: int | None = None) -> Select:
         assigned = assigned.where(Campaign.id == campaign_id)
     assigned = assigned.subquery("assigned")
     docs = campaign_documents(campaign_id).cte("docs")
-    totals = (select(docs.c.campaign_id, func.count().label("total"))
-              .group_by(docs.c.campaign_id).subquery("totals"))
-    done = (select(Completion.user_id, docs.c.campaign_id, func.count().label("done"))
-            .join(docs, and_(docs.c.document_id == Completion.document_id,
-                             docs.c.edition == Completion.edition))
-            .where(Completion.user_id.in_(select(members.c.user_id)))
-            .group_by(Completion.user_id, docs.c.campaign_id).subquery("done"))
+    totals = (
+        select(docs.c.campaign_id, func.count().label("total"))
+        .group_by(docs.c.campaign_id)
+        .subquery("totals")
+    )
+    done = (
+        select(Completion.user_id, docs.c.campaign_id, func.count().label("done"))
+        .join(docs, and_(docs.c.document_id == Completion.document_id, docs.c.edition == Completion.edition))
+        .where(Completion.user_id.in_(select(members.c.user_id)))
+        .group_by(Completion.user_id, docs.c.campaign_id)
+        .subquery("done")
+    )
     done_count = func.coalesce(done.c.done, 0)
-    read = exists().where(SectionRead.user_id == assigned.c.user_id,
-                          SectionRead.document_id == docs.c.document_id,
-                          SectionRead.edition == docs.c.edition, SectionRead.read_at.is_not(None),
-                          docs.c.campaign_id == assigned.c.campaign_id)
-    return (select(assigned.c.user_id, members.c.unit_id, assigned.c.campaign_id,
-                   done_count.label("done"), totals.c.total,
-                   case((done_count > 0, 1), (read, 1), else_=0).label("started"))
-            .join(members, members.c.user_id == assigned.c.user_id)
-            .join(totals, totals.c.campaign_id == assigned.c.campaign_id)
-            .outerjoin(done, and_(done.c.user_id == assigned.c.user_id,
-                                  done.c.campaign_id == assigned.c.campaign_id)))
+    read = exists().where(
+        SectionRead.user_id == assigned.c.user_id,
+        SectionRead.document_id == docs.c.document_id,
+        SectionRead.edition == docs.c.edition,
+        SectionRead.read_at.is_not(None),
+        docs.c.campaign_id == assigned.c.campaign_id,
+    )
+    return (
+        select(
+            assigned.c.user_id,
+            members.c.unit_id,
+            assigned.c.campaign_id,
+            done_count.label("done"),
+            totals.c.total,
+            case((done_count > 0, 1), (read, 1), else_=0).label("started"),
+        )
+        .join(members, members.c.user_id == assigned.c.user_id)
+        .join(totals, totals.c.campaign_id == assigned.c.campaign_id)
+        .outerjoin(
+            done, and_(done.c.user_id == assigned.c.user_id, done.c.campaign_id == assigned.c.campaign_id)
+        )
+    )
 
 
 # A member's state in one campaign, two bits per campaign in unit_states' key.
@@ -80,15 +99,19 @@ def unit_states(unit_path: str, campaign_ids: list[int]) -> Select:
     so one pass gives both each campaign's figures and those across campaigns."""
     only = campaign_ids[0] if len(campaign_ids) == 1 else None
     rows = member_campaigns(unit_path, only).subquery("member_campaigns")
-    state = case((rows.c.done >= rows.c.total, COMPLETED), (rows.c.started == 1, IN_PROGRESS),
-                 else_=NOT_STARTED)
-    weight = case({c: 4 ** i for i, c in enumerate(campaign_ids)}, value=rows.c.campaign_id,
-                  else_=0)
-    member = (select(rows.c.unit_id, func.sum(state * weight).label("key"))
-              .where(rows.c.campaign_id.in_(campaign_ids))
-              .group_by(rows.c.user_id, rows.c.unit_id).subquery("per_member"))
-    return (select(member.c.unit_id, member.c.key, func.count().label("members"))
-            .group_by(member.c.unit_id, member.c.key))
+    state = case(
+        (rows.c.done >= rows.c.total, COMPLETED), (rows.c.started == 1, IN_PROGRESS), else_=NOT_STARTED
+    )
+    weight = case({c: 4**i for i, c in enumerate(campaign_ids)}, value=rows.c.campaign_id, else_=0)
+    member = (
+        select(rows.c.unit_id, func.sum(state * weight).label("key"))
+        .where(rows.c.campaign_id.in_(campaign_ids))
+        .group_by(rows.c.user_id, rows.c.unit_id)
+        .subquery("per_member")
+    )
+    return select(member.c.unit_id, member.c.key, func.count().label("members")).group_by(
+        member.c.unit_id, member.c.key
+    )
 
 
 def decode(key: int, count: int) -> list[int]:
@@ -104,11 +127,13 @@ def completions_by_hour(unit_path: str, campaign_id: int | None = None) -> Selec
     listed = campaign_documents(campaign_id).subquery("listed")
     docs = select(listed.c.document_id, listed.c.edition).distinct().subquery("docs")
     hour = func.substr(cast(Completion.completed_at, String), 1, 13)
-    return (select(hour.label("hour"), func.count().label("completed"))
-            .join(members, members.c.user_id == Completion.user_id)
-            .join(docs, and_(docs.c.document_id == Completion.document_id,
-                             docs.c.edition == Completion.edition))
-            .group_by(hour).order_by(hour))
+    return (
+        select(hour.label("hour"), func.count().label("completed"))
+        .join(members, members.c.user_id == Completion.user_id)
+        .join(docs, and_(docs.c.document_id == Completion.document_id, docs.c.edition == Completion.edition))
+        .group_by(hour)
+        .order_by(hour)
+    )
 
 
 def export_rows(unit_path: str, campaign_id: int) -> Select:
@@ -117,18 +142,30 @@ def export_rows(unit_path: str, campaign_id: int) -> Select:
     by_secretary)."""
     figures_ = member_campaigns(unit_path, campaign_id).subquery("member_campaigns")
     docs = campaign_documents(campaign_id).subquery("docs")
-    details = (select(Completion.user_id,
-                      func.max(Completion.completed_at).label("last_completed_at"),
-                      func.max(case((Completion.method == "secretary", 1), else_=0))
-                      .label("by_secretary"))
-               .join(docs, and_(docs.c.document_id == Completion.document_id,
-                                docs.c.edition == Completion.edition))
-               .where(Completion.user_id.in_(select(figures_.c.user_id)))
-               .group_by(Completion.user_id).subquery("details"))
-    return (select(Unit.name.label("unit_name"), User.full_name, User.member_code,
-                   figures_.c.done, figures_.c.total, figures_.c.started,
-                   details.c.last_completed_at, details.c.by_secretary)
-            .join(Unit, Unit.id == figures_.c.unit_id)
-            .join(User, User.id == figures_.c.user_id)
-            .outerjoin(details, details.c.user_id == figures_.c.user_id)
-            .order_by(Unit.path, User.full_name, User.id))
+    details = (
+        select(
+            Completion.user_id,
+            func.max(Completion.completed_at).label("last_completed_at"),
+            func.max(case((Completion.method == "secretary", 1), else_=0)).label("by_secretary"),
+        )
+        .join(docs, and_(docs.c.document_id == Completion.document_id, docs.c.edition == Completion.edition))
+        .where(Completion.user_id.in_(select(figures_.c.user_id)))
+        .group_by(Completion.user_id)
+        .subquery("details")
+    )
+    return (
+        select(
+            Unit.name.label("unit_name"),
+            User.full_name,
+            User.member_code,
+            figures_.c.done,
+            figures_.c.total,
+            figures_.c.started,
+            details.c.last_completed_at,
+            details.c.by_secretary,
+        )
+        .join(Unit, Unit.id == figures_.c.unit_id)
+        .join(User, User.id == figures_.c.user_id)
+        .outerjoin(details, details.c.user_id == figures_.c.user_id)
+        .order_by(Unit.path, User.full_name, User.id)
+    )

@@ -75,47 +75,80 @@ class Grid:
 
 
 def _documents(session: Session, campaign_id: int) -> list[Document]:
-    return list(session.scalars(select(Document).join(CampaignDocument)
-                                .where(CampaignDocument.campaign_id == campaign_id,
-                                       Document.state == "published")
-                                .order_by(CampaignDocument.position)))
+    return list(
+        session.scalars(
+            select(Document)
+            .join(CampaignDocument)
+            .where(CampaignDocument.campaign_id == campaign_id, Document.state == "published")
+            .order_by(CampaignDocument.position)
+        )
+    )
 
 
 def _completions(session: Session, member_ids, doc_ids: list[int]) -> dict:
     """(user_id, document_id) → (completed_at, name of the secretary who marked it)."""
-    done = progress.valid_completions().where(
-        Completion.user_id.in_(member_ids), Completion.document_id.in_(doc_ids)).subquery()
+    done = (
+        progress.valid_completions()
+        .where(Completion.user_id.in_(member_ids), Completion.document_id.in_(doc_ids))
+        .subquery()
+    )
     marker = aliased(User)
     rows = session.execute(
         select(done.c.user_id, done.c.document_id, done.c.completed_at, marker.full_name)
-        .join(Completion, (Completion.user_id == done.c.user_id)
-              & (Completion.document_id == done.c.document_id)
-              & (Completion.completed_at == done.c.completed_at))
-        .outerjoin(marker, marker.id == Completion.marked_by))
+        .join(
+            Completion,
+            (Completion.user_id == done.c.user_id)
+            & (Completion.document_id == done.c.document_id)
+            & (Completion.completed_at == done.c.completed_at),
+        )
+        .outerjoin(marker, marker.id == Completion.marked_by)
+    )
     return {(u, d): (as_utc(at), name) for u, d, at, name in rows}
 
 
-def _rows(session: Session, unit: Unit, campaign: Campaign, docs: list[Document],
-          ended: bool) -> list[MemberRow]:
-    member_ids = select(Membership.user_id).where(Membership.unit_id == unit.id,
-                                                  Membership.ended_at.is_(None))
-    members = list(session.scalars(select(User).where(User.id.in_(member_ids))
-                                   .order_by(User.full_name, User.id)))
+def _rows(
+    session: Session, unit: Unit, campaign: Campaign, docs: list[Document], ended: bool
+) -> list[MemberRow]:
+    member_ids = select(Membership.user_id).where(
+        Membership.unit_id == unit.id, Membership.ended_at.is_(None)
+    )
+    members = list(
+        session.scalars(select(User).where(User.id.in_(member_ids)).order_by(User.full_name, User.id))
+    )
     doc_ids = [d.id for d in docs]
     ratios = progress.campaign_progress(session, member_ids)
     overall = progress.overall_progress(session, member_ids)
     totals = progress.section_totals(session, doc_ids)
     sections = progress.document_progress(session, member_ids, doc_ids, totals)
     done = _completions(session, member_ids, doc_ids)
-    notes = {r.user_id: r for r in session.scalars(select(Reflection).where(
-        Reflection.campaign_id == campaign.id, Reflection.user_id.in_(member_ids)))}
+    notes = {
+        r.user_id: r
+        for r in session.scalars(
+            select(Reflection).where(
+                Reflection.campaign_id == campaign.id, Reflection.user_id.in_(member_ids)
+            )
+        )
+    }
     rows = []
     for m in members:
-        cells = [Cell(sections.get((m.id, d.id), Ratio(0, totals.get(d.id, 0))),
-                      *done.get((m.id, d.id), (None, None))) for d in docs]
+        cells = [
+            Cell(
+                sections.get((m.id, d.id), Ratio(0, totals.get(d.id, 0))),
+                *done.get((m.id, d.id), (None, None)),
+            )
+            for d in docs
+        ]
         ratio = ratios.get((m.id, campaign.id), Ratio())
-        rows.append(MemberRow(m, ratio, overall.get(m.id, Ratio()), cells, notes.get(m.id),
-                              overdue=ended and ratio.total > 0 and not ratio.complete))
+        rows.append(
+            MemberRow(
+                m,
+                ratio,
+                overall.get(m.id, Ratio()),
+                cells,
+                notes.get(m.id),
+                overdue=ended and ratio.total > 0 and not ratio.complete,
+            )
+        )
     return rows
 
 
@@ -129,16 +162,30 @@ def _arrange(rows: list[MemberRow], filter_: str, sort: str) -> list[MemberRow]:
     return rows
 
 
-def build(session: Session, perms: Permissions, unit_id: int, campaign_id: int,
-          filter_: str = "", sort: str = "ten", now: datetime | None = None) -> Grid:
+def build(
+    session: Session,
+    perms: Permissions,
+    unit_id: int,
+    campaign_id: int,
+    filter_: str = "",
+    sort: str = "ten",
+    now: datetime | None = None,
+) -> Grid:
     """The grid of a cell the viewer may see; NotFound otherwise. Record the viewing
     with scope.record_access."""
     unit = scope.cell(session, perms, unit_id)
     campaign = scope.campaign(session, unit, campaign_id)
     docs = _documents(session, campaign.id)
     ended = as_utc(campaign.ends_at) <= (now or utcnow())
-    rows = _arrange(_rows(session, unit, campaign, docs, ended), filter_,
-                    sort if sort in SORTS else "ten")
-    return Grid(unit, campaign, docs, rows, ended, unit.id in secretary_cells(perms),
-                filter_ if filter_ in FILTERS else "", sort if sort in SORTS else "ten",
-                reading_review.members_flagged(session, unit, campaign))
+    rows = _arrange(_rows(session, unit, campaign, docs, ended), filter_, sort if sort in SORTS else "ten")
+    return Grid(
+        unit,
+        campaign,
+        docs,
+        rows,
+        ended,
+        unit.id in secretary_cells(perms),
+        filter_ if filter_ in FILTERS else "",
+        sort if sort in SORTS else "ten",
+        reading_review.members_flagged(session, unit, campaign),
+    )

@@ -56,18 +56,23 @@ class Review:
 
 def _flagged_events(unit: Unit, campaign: Campaign):
     """Flagged events of the cell's current members on the campaign's documents."""
-    members = select(Membership.user_id).where(Membership.unit_id == unit.id,
-                                               Membership.ended_at.is_(None))
-    documents = select(CampaignDocument.document_id).where(
-        CampaignDocument.campaign_id == campaign.id)
-    return (ReadingEvent.flag.is_not(None), ReadingEvent.user_id.in_(members),
-            ReadingEvent.document_id.in_(documents))
+    members = select(Membership.user_id).where(Membership.unit_id == unit.id, Membership.ended_at.is_(None))
+    documents = select(CampaignDocument.document_id).where(CampaignDocument.campaign_id == campaign.id)
+    return (
+        ReadingEvent.flag.is_not(None),
+        ReadingEvent.user_id.in_(members),
+        ReadingEvent.document_id.in_(documents),
+    )
 
 
 def members_flagged(session: Session, unit: Unit, campaign: Campaign) -> int:
     """How many of the cell's members have events to review in the campaign."""
-    return session.scalar(select(func.count(func.distinct(ReadingEvent.user_id)))
-                          .where(*_flagged_events(unit, campaign))) or 0
+    return (
+        session.scalar(
+            select(func.count(func.distinct(ReadingEvent.user_id))).where(*_flagged_events(unit, campaign))
+        )
+        or 0
+    )
 
 
 def build(session: Session, perms: Permissions, unit_id: int, campaign_id: int) -> Review:
@@ -76,17 +81,25 @@ def build(session: Session, perms: Permissions, unit_id: int, campaign_id: int) 
     unit = scope.cell(session, perms, unit_id)
     campaign = scope.campaign(session, unit, campaign_id)
     grouped = session.execute(
-        select(ReadingEvent.user_id, ReadingEvent.document_id, ReadingEvent.flag,
-               func.count(), func.sum(ReadingEvent.seconds), func.sum(ReadingEvent.credited),
-               func.max(ReadingEvent.occurred_at))
+        select(
+            ReadingEvent.user_id,
+            ReadingEvent.document_id,
+            ReadingEvent.flag,
+            func.count(),
+            func.sum(ReadingEvent.seconds),
+            func.sum(ReadingEvent.credited),
+            func.max(ReadingEvent.occurred_at),
+        )
         .where(*_flagged_events(unit, campaign))
-        .group_by(ReadingEvent.user_id, ReadingEvent.document_id, ReadingEvent.flag)).all()
-    users = {u.id: u for u in session.scalars(
-        select(User).where(User.id.in_({row[0] for row in grouped})))}
-    docs = {d.id: d for d in session.scalars(
-        select(Document).where(Document.id.in_({row[1] for row in grouped})))}
-    rows = [Flagged(users[user_id], docs[doc_id], flag, count, claimed or 0, credited or 0,
-                    as_utc(last))
-            for user_id, doc_id, flag, count, claimed, credited, last in grouped]
+        .group_by(ReadingEvent.user_id, ReadingEvent.document_id, ReadingEvent.flag)
+    ).all()
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_({row[0] for row in grouped})))}
+    docs = {
+        d.id: d for d in session.scalars(select(Document).where(Document.id.in_({row[1] for row in grouped})))
+    }
+    rows = [
+        Flagged(users[user_id], docs[doc_id], flag, count, claimed or 0, credited or 0, as_utc(last))
+        for user_id, doc_id, flag, count, claimed, credited, last in grouped
+    ]
     rows.sort(key=lambda r: (r.member.full_name, r.member.id, r.document.number, r.reason))
     return Review(unit, campaign, rows)

@@ -38,8 +38,11 @@ class Tally:
         return percent(self.completed, self.members)
 
     def __add__(self, other: Tally) -> Tally:
-        return Tally(self.members + other.members, self.completed + other.completed,
-                     self.in_progress + other.in_progress)
+        return Tally(
+            self.members + other.members,
+            self.completed + other.completed,
+            self.in_progress + other.in_progress,
+        )
 
 
 @dataclass(frozen=True)
@@ -72,10 +75,11 @@ def _tally_of(states: list[int], members: int) -> Tally:
     return Tally(members, in_progress=members if started else 0)
 
 
-def cell_tallies(session: Session, unit: Unit, campaign_list: list[Campaign]
-                 ) -> tuple[dict[int, Tally], dict[int, Tally]]:
+def cell_tallies(
+    session: Session, unit: Unit, campaign_list: list[Campaign]
+) -> tuple[dict[int, Tally], dict[int, Tally]]:
     """(cell id → tally across the campaigns, campaign id → tally over the subtree)."""
-    ids = [c.id for c in campaign_list][:figures.MAX_KEYED_CAMPAIGNS]
+    ids = [c.id for c in campaign_list][: figures.MAX_KEYED_CAMPAIGNS]
     cells: dict[int, Tally] = defaultdict(Tally)
     per_campaign: dict[int, Tally] = defaultdict(Tally)
     if not ids:
@@ -96,8 +100,9 @@ def _cells(session: Session, cell_ids: set[int]) -> dict[int, tuple[str, str]]:
 
 def _units(session: Session, unit: Unit, ids: set[int]) -> dict[int, Unit]:
     """The children of unit and the units listed, by id."""
-    rows = session.scalars(select(Unit).options(lazyload(Unit.parent)).where(
-        (Unit.parent_id == unit.id) | Unit.id.in_(ids)))
+    rows = session.scalars(
+        select(Unit).options(lazyload(Unit.parent)).where((Unit.parent_id == unit.id) | Unit.id.in_(ids))
+    )
     return {u.id: u for u in rows}
 
 
@@ -108,8 +113,9 @@ def _child_of(unit: Unit, path: str) -> int:
     return int(parts[depth]) if len(parts) > depth else unit.id
 
 
-def build(session: Session, unit: Unit, campaign_list: list[Campaign],
-          campaign: Campaign | None = None) -> Rollup:
+def build(
+    session: Session, unit: Unit, campaign_list: list[Campaign], campaign: Campaign | None = None
+) -> Rollup:
     """The roll-up of unit's subtree for one campaign, or across campaign_list."""
     cells, per_campaign = cell_tallies(session, unit, [campaign] if campaign else campaign_list)
     where = _cells(session, set(cells))
@@ -117,13 +123,16 @@ def build(session: Session, unit: Unit, campaign_list: list[Campaign],
     for cell_id, tally in cells.items():
         child = _child_of(unit, where[cell_id][0])
         children[child] = children.get(child, Tally()) + tally
-    behind = sorted((i for i, t in cells.items() if t.members),
-                    key=lambda i: (cells[i].rate, -cells[i].not_started, where[i][1]))
+    behind = sorted(
+        (i for i, t in cells.items() if t.members),
+        key=lambda i: (cells[i].rate, -cells[i].not_started, where[i][1]),
+    )
     behind = behind[:BEHIND_LIMIT]
     units = _units(session, unit, set(behind))
-    lines = sorted((UnitLine(u, children.get(u.id, Tally())) for u in units.values()
-                    if u.parent_id == unit.id), key=lambda line: line.unit.name)
+    lines = sorted(
+        (UnitLine(u, children.get(u.id, Tally())) for u in units.values() if u.parent_id == unit.id),
+        key=lambda line: line.unit.name,
+    )
     total = sum(cells.values(), Tally())
     by_campaign = [] if campaign else [(c, per_campaign.get(c.id, Tally())) for c in campaign_list]
-    return Rollup(unit, campaign, total, lines, [UnitLine(units[i], cells[i]) for i in behind],
-                  by_campaign)
+    return Rollup(unit, campaign, total, lines, [UnitLine(units[i], cells[i]) for i in behind], by_campaign)

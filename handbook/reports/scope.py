@@ -34,14 +34,20 @@ def campaigns_reaching(session: Session, unit: Unit) -> list[Campaign]:
     subtree, or brought by a member transferred into the subtree (the figures count
     such a member here, so the unit's reports must open the campaign); newest deadline
     first."""
-    targets = select(Unit.id).where(or_(Unit.path.in_(unit.lineage_paths),
-                                        Unit.path.startswith(unit.path, autoescape=True)))
+    targets = select(Unit.id).where(
+        or_(Unit.path.in_(unit.lineage_paths), Unit.path.startswith(unit.path, autoescape=True))
+    )
     addressed = select(CampaignUnit.campaign_id).where(CampaignUnit.unit_id.in_(targets))
-    return list(session.scalars(
-        select(Campaign).where(or_(Campaign.id.in_(addressed),
-                                   Campaign.id.in_(campaigns.brought_in(unit.path))),
-                               Campaign.starts_at <= utcnow())
-        .order_by(Campaign.deadline.desc(), Campaign.id.desc())))
+    return list(
+        session.scalars(
+            select(Campaign)
+            .where(
+                or_(Campaign.id.in_(addressed), Campaign.id.in_(campaigns.brought_in(unit.path))),
+                Campaign.starts_at <= utcnow(),
+            )
+            .order_by(Campaign.deadline.desc(), Campaign.id.desc())
+        )
+    )
 
 
 def campaign(session: Session, unit: Unit, campaign_id: int) -> Campaign:
@@ -63,8 +69,6 @@ def entry_units(session: Session, perms: Permissions) -> list[Unit]:
     return [u for u in units if not any(o is not u and u.path.startswith(o.path) for o in units)]
 
 
-def record_access(tx: Session, actor: Actor, action: str, unit: Unit, campaign: Campaign,
-                  fmt: str) -> None:
+def record_access(tx: Session, actor: Actor, action: str, unit: Unit, campaign: Campaign, fmt: str) -> None:
     """Every view or export of members' data leaves a line in the audit log."""
-    audit.record(tx, actor, f"reports.{action}", "unit", unit.id, campaign=campaign.id,
-                 format=fmt)
+    audit.record(tx, actor, f"reports.{action}", "unit", unit.id, campaign=campaign.id, format=fmt)

@@ -22,6 +22,8 @@ bp = Blueprint("reports", __name__)
 @bp.record_once
 def _create_figures_cache(state) -> None:
     state.app.extensions["reports.figures"] = FiguresCache(state.app.config["REPORT_CACHE_SECONDS"])
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -36,22 +38,23 @@ def _campaign_arg() -> int | None:
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 @bp.get("/bao-cao")
 @role_required(*UNIT_VIEWER_ROLES)
 def index():
-    return render_template("reports/index.html",
-                           entries=pages.entries(session(), current_permissions()))
+    return render_template("reports/index.html", entries=pages.entries(session(), current_permissions()))
 
 
 @bp.get("/bao-cao/don-vi/<int:unit_id>")
 @role_required(*UNIT_VIEWER_ROLES)
 def unit(unit_id: int):
-    page = pages.rollup_page(session(), current_permissions(), unit_id, _campaign_arg(),
-                             current_app.extensions["reports.figures"])
+    page = pages.rollup_page(
+        session(), current_permissions(), unit_id, _campaign_arg(), current_app.extensions["reports.figures"]
+    )
     return render_template("reports/unit.html", page=page, report=page.rollup)
 
 
@@ -64,11 +67,16 @@ def _audit(action: str, unit, campaign, fmt: str) -> None:
 @role_required(*UNIT_VIEWER_ROLES)
 @opened_here
 def cell(unit_id: int, campaign_id: int):
-    view = grid.build(session(), current_permissions(), unit_id, campaign_id,
-                      request.args.get("loc", ""), request.args.get("sap-xep", "ten"))
+    view = grid.build(
+        session(),
+        current_permissions(),
+        unit_id,
+        campaign_id,
+        request.args.get("loc", ""),
+        request.args.get("sap-xep", "ten"),
+    )
     _audit("grid_viewed", view.unit, view.campaign, "html")
-    return render_template("reports/cell.html", grid=view, unit=view.unit,
-                           campaign=view.campaign)
+    return render_template("reports/cell.html", grid=view, unit=view.unit, campaign=view.campaign)
 
 
 @bp.get("/bao-cao/chi-bo/<int:unit_id>/dot/<int:campaign_id>/luot-doc-can-xem")

@@ -18,8 +18,9 @@ def _root() -> Path:
 
 
 @handbook_cli.command("reindex")
-@click.option("--if-needed", is_flag=True,
-              help="Chỉ dựng lại khi chỉ mục thiếu, cũ hoặc khác phiên bản bộ phân tích.")
+@click.option(
+    "--if-needed", is_flag=True, help="Chỉ dựng lại khi chỉ mục thiếu, cũ hoặc khác phiên bản bộ phân tích."
+)
 def reindex(if_needed: bool) -> None:
     """Rebuild the search index from the published documents and swap it in."""
     if if_needed and health.check(session(), _root()).ok:
@@ -41,15 +42,18 @@ def check_index() -> None:
         click.echo(f"Chỉ mục {report.generation} bị hỏng, không đọc được ({report.unreadable}).")
     if not report.version_ok:
         click.echo("Chỉ mục được dựng bằng phiên bản bộ phân tích khác: cần dựng lại.")
-    for label, slugs in (("Thiếu trong chỉ mục", report.missing),
-                         ("Đã cũ (có phiên bản mới hơn)", report.stale),
-                         ("Không còn được công bố", report.unexpected)):
+    for label, slugs in (
+        ("Thiếu trong chỉ mục", report.missing),
+        ("Đã cũ (có phiên bản mới hơn)", report.stale),
+        ("Không còn được công bố", report.unexpected),
+    ):
         for slug in slugs:
             click.echo(f"  {label}: {slug}")
     for failure in report.failures:
         click.echo(f"  Không trả lời được truy vấn ({failure})")
-    click.echo("Chỉ mục khớp với cơ sở dữ liệu." if report.ok else
-               "Chỉ mục cần dựng lại: `flask handbook reindex`.")
+    click.echo(
+        "Chỉ mục khớp với cơ sở dữ liệu." if report.ok else "Chỉ mục cần dựng lại: `flask handbook reindex`."
+    )
     if not report.ok:
         raise click.exceptions.Exit(1)
 
@@ -57,8 +61,12 @@ def check_index() -> None:
 @handbook_cli.command("search-eval")
 @click.argument("corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("queries", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Ghi kết quả dạng JSON vào tệp này.")
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ghi kết quả dạng JSON vào tệp này.",
+)
 def search_eval(corpus: Path, queries: Path, json_out: Path | None) -> None:
     """Score QUERIES against a throw-away index of CORPUS (JSONL, one section a row)."""
     report = evaluation.evaluate(corpus, queries)

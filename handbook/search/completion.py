@@ -18,7 +18,7 @@ MAX_WORDS = 12
 @dataclass(frozen=True)
 class Completion:
     slug: str
-    label: str   # "Nghị quyết 35-NQ/TW"
+    label: str  # "Nghị quyết 35-NQ/TW"
     title: str
 
 
@@ -35,7 +35,9 @@ def complete(pool: SearcherPool, typed: str | None, limit: int = MAX_COMPLETIONS
 
     def work(view) -> list[Completion]:
         found = view.searcher.search(And(parts), limit=limit)
-        return [Completion(hit["slug"], f"{hit['doc_type']} {hit['number']}".strip(),
-                           hit["doc_title"]) for hit in found]
+        return [
+            Completion(hit["slug"], f"{hit['doc_type']} {hit['number']}".strip(), hit["doc_title"])
+            for hit in found
+        ]
 
     return pool.run(work)

@@ -34,8 +34,14 @@ def corpus_entries(path: Path) -> Iterator[Entry]:
     for row in read_jsonl(path):
         article = str(row.get("article_id", ""))
         heading = f"Điều {article}. {row.get('title', '')}".strip()
-        yield Entry(slug=str(row["id"]), anchor=f"dieu-{article}", position=1,
-                    doc_title=row.get("law_id", ""), heading=heading, text=row.get("text", ""))
+        yield Entry(
+            slug=str(row["id"]),
+            anchor=f"dieu-{article}",
+            position=1,
+            doc_title=row.get("law_id", ""),
+            heading=heading,
+            text=row.get("text", ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -54,20 +60,28 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def score_run(ranked: list[list[str]], relevant: list[set[str]], latencies: list[float]) -> Scores:
-    ranks = [next((i for i, key in enumerate(found[:CUTOFF], 1) if key in rel), None)
-             for found, rel in zip(ranked, relevant, strict=True)]
+    ranks = [
+        next((i for i, key in enumerate(found[:CUTOFF], 1) if key in rel), None)
+        for found, rel in zip(ranked, relevant, strict=True)
+    ]
     n = max(1, len(ranks))
-    return Scores(len(ranks), sum(1 / r for r in ranks if r) / n,
-                  sum(1 for r in ranks if r == 1) / n, sum(1 for r in ranks if r) / n,
-                  percentile(latencies, 0.5), percentile(latencies, 0.95))
+    return Scores(
+        len(ranks),
+        sum(1 / r for r in ranks if r) / n,
+        sum(1 for r in ranks if r == 1) / n,
+        sum(1 for r in ranks if r) / n,
+        percentile(latencies, 0.5),
+        percentile(latencies, 0.95),
+    )
 
 
 def strip_marks(text: str) -> str:
     return fold(nfc(text))
 
 
-def run_queries(pool: SearcherPool, questions: list[dict], key: str = "slug",
-                transform=lambda text: text) -> Scores:
+def run_queries(
+    pool: SearcherPool, questions: list[dict], key: str = "slug", transform=lambda text: text
+) -> Scores:
     """Time each query end to end (analysis included) through service.search."""
     ranked, relevant, latencies = [], [], []
     search(pool, SearchRequest(q="khởi động"), facets=False)  # open the searcher once
@@ -98,15 +112,24 @@ def evaluate(corpus: Path, queries: Path) -> dict:
             stripped = run_queries(pool, questions, transform=strip_marks)
         finally:
             pool.close()
-    return {"corpus": corpus.name, "queries": queries.name, "build_seconds": build_seconds,
-            "accented": asdict(accented), "stripped": asdict(stripped)}
+    return {
+        "corpus": corpus.name,
+        "queries": queries.name,
+        "build_seconds": build_seconds,
+        "accented": asdict(accented),
+        "stripped": asdict(stripped),
+    }
 
 
 def describe(report: dict) -> list[str]:
-    lines = [f"{report['queries']}: {report['accented']['queries']} truy vấn, "
-             f"dựng chỉ mục {report['build_seconds']:.1f} s"]
+    lines = [
+        f"{report['queries']}: {report['accented']['queries']} truy vấn, "
+        f"dựng chỉ mục {report['build_seconds']:.1f} s"
+    ]
     for name in ("accented", "stripped"):
         s = report[name]
-        lines.append(f"  {name:9} MRR@10 {s['mrr10']:.3f}  R@1 {s['r1']:.3f}  R@10 {s['r10']:.3f}"
-                     f"  p50 {s['p50_ms']:.1f} ms  p95 {s['p95_ms']:.1f} ms")
+        lines.append(
+            f"  {name:9} MRR@10 {s['mrr10']:.3f}  R@1 {s['r1']:.3f}  R@10 {s['r10']:.3f}"
+            f"  p50 {s['p50_ms']:.1f} ms  p95 {s['p95_ms']:.1f} ms"
+        )
     return lines

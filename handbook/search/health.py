@@ -24,8 +24,9 @@ def check(session: Session, root: Path) -> indexer.IndexReport:
 
 
 def _sample(session: Session) -> Document | None:
-    return session.scalar(select(Document).where(Document.state == "published")
-                          .order_by(Document.slug).limit(1))
+    return session.scalar(
+        select(Document).where(Document.state == "published").order_by(Document.slug).limit(1)
+    )
 
 
 def probe(root: Path, document: Document | None) -> list[str]:

@@ -19,8 +19,7 @@ class Segment:
 
 
 def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in WORD.finditer(text)
-            if fold_syllable(m.group(0).lower()) in terms]
+    return [(m.start(), m.end()) for m in WORD.finditer(text) if fold_syllable(m.group(0).lower()) in terms]
 
 
 def mark(text: str, terms: frozenset[str]) -> list[Segment]:

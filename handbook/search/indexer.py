@@ -28,10 +28,20 @@ def entries_for_document(document: Document, status: str | None = None) -> list[
         return []
     year = str(document.issued_on.year) if document.issued_on else ""
     return [
-        Entry(slug=document.slug, anchor=section.anchor, position=section.position,
-              doc_title=document.title, heading=section.heading, text=section.text,
-              number=document.number, doc_type=document.doc_type, issuer=document.issuer,
-              year=year, status=status or document.effect_status, revision=revision.id)
+        Entry(
+            slug=document.slug,
+            anchor=section.anchor,
+            position=section.position,
+            doc_title=document.title,
+            heading=section.heading,
+            text=section.text,
+            number=document.number,
+            doc_type=document.doc_type,
+            issuer=document.issuer,
+            year=year,
+            status=status or document.effect_status,
+            revision=revision.id,
+        )
         for section in revision.sections
     ]
 
@@ -40,15 +50,21 @@ def published_entries(session: Session, slugs: list[str] | None = None) -> list[
     """The entries of every published document (or of `slugs`), labelled as readers
     see them: a document another one replaces is "replaced"."""
     labels = library.statuses(session, slugs)
-    documents = published_documents(session) if slugs is None else [
-        d for slug in slugs for d in published_documents(session, slug)]
+    documents = (
+        published_documents(session)
+        if slugs is None
+        else [d for slug in slugs for d in published_documents(session, slug)]
+    )
     return [e for d in documents for e in entries_for_document(d, labels.get(d.slug))]
 
 
 def published_documents(session: Session, slug: str | None = None) -> list[Document]:
-    stmt = (select(Document).where(Document.state == "published")
-            .options(selectinload(Document.current_revision).selectinload(Revision.sections))
-            .order_by(Document.slug))
+    stmt = (
+        select(Document)
+        .where(Document.state == "published")
+        .options(selectinload(Document.current_revision).selectinload(Revision.sections))
+        .order_by(Document.slug)
+    )
     if slug is not None:
         stmt = stmt.where(Document.slug == slug)
     return list(session.scalars(stmt))
@@ -97,8 +113,9 @@ def rebuild_unlocked(session: Session, root: Path) -> int:
     return len(entries)
 
 
-def update_document(session: Session, root: Path, slug: str,
-                    timeout: float = WRITE_TIMEOUT, related: Iterable[str] = ()) -> int:
+def update_document(
+    session: Session, root: Path, slug: str, timeout: float = WRITE_TIMEOUT, related: Iterable[str] = ()
+) -> int:
     """Bring one document's entries in step with the database (the editor calls this
     after publishing or unpublishing), with those of `related` documents whose label
     follows it (the ones it replaces). Falls back to a full rebuild when there is no
@@ -112,8 +129,9 @@ def update_document(session: Session, root: Path, slug: str,
         return update_unlocked(session, generation, slugs, timeout)
 
 
-def update_unlocked(session: Session, generation: Path, slugs: Iterable[str],
-                    timeout: float = WRITE_TIMEOUT) -> int:
+def update_unlocked(
+    session: Session, generation: Path, slugs: Iterable[str], timeout: float = WRITE_TIMEOUT
+) -> int:
     """Replace the entries of `slugs` in `generation` by their published state, in one
     commit (readers see all of them change at once). The writer lock must be held.
     Raises StorageFull when the disk fills up: the commit's table of contents is
@@ -152,8 +170,9 @@ def published_states(session: Session) -> dict[str, tuple[int, str]]:
     """slug → (current revision id, status as readers see it) of every published
     document (no sections loaded)."""
     labels = library.statuses(session)
-    rows = session.execute(select(Document.slug, Document.current_revision_id)
-                           .where(Document.state == "published"))
+    rows = session.execute(
+        select(Document.slug, Document.current_revision_id).where(Document.state == "published")
+    )
     return {slug: (revision, labels[slug]) for slug, revision in rows if revision is not None}
 
 
@@ -186,8 +205,11 @@ class IndexReport:
 
     @property
     def ok(self) -> bool:
-        return self.generation is not None and self.version_ok and not (
-            self.missing or self.stale or self.unexpected or self.failures or self.unreadable)
+        return (
+            self.generation is not None
+            and self.version_ok
+            and not (self.missing or self.stale or self.unexpected or self.failures or self.unreadable)
+        )
 
 
 def check(session: Session, root: Path) -> IndexReport:
@@ -201,13 +223,13 @@ def check(session: Session, root: Path) -> IndexReport:
     except storage.UNREADABLE as exc:  # reported, so that reindex --if-needed rebuilds it
         report.unreadable = storage.describe(exc)
         return report
-    report.missing, report.stale, report.unexpected = differences(
-        indexed, published_states(session))
+    report.missing, report.stale, report.unexpected = differences(indexed, published_states(session))
     return report
 
 
-def differences(indexed: dict[str, set], expected: dict[str, tuple[int, str]]
-                ) -> tuple[list[str], list[str], list[str]]:
+def differences(
+    indexed: dict[str, set], expected: dict[str, tuple[int, str]]
+) -> tuple[list[str], list[str], list[str]]:
     """Slugs published but not indexed, indexed at another revision or status, indexed
     but not published (the index may hold several revisions of a slug after a crash)."""
     missing = sorted(set(expected) - set(indexed))

@@ -63,14 +63,14 @@ def query_references(terms: list[str]) -> list[Reference]:
             continue
         for k in (1, 2, 3):
             if i + k < len(terms):
-                refs.append(Reference("n:" + "-".join([digits, *terms[i + 1:i + 1 + k]]), i, i + k + 1))
+                refs.append(Reference("n:" + "-".join([digits, *terms[i + 1 : i + 1 + k]]), i, i + k + 1))
         if i + 1 < len(terms) and not terms[i + 1].isdecimal():
             refs.append(Reference(f"a:{digits}-{terms[i + 1]}", i, i + 2))
         before = i - 1 if i and terms[i - 1] in _FILLERS else i
         if before >= 1:
             refs.append(Reference(f"a:{digits}-{terms[before - 1]}", before - 1, i + 1))
         if before >= 2:
-            words = "-".join(terms[before - 2:before])
+            words = "-".join(terms[before - 2 : before])
             refs.append(Reference(f"t:{digits}-{words}", before - 2, i + 1))
     return refs
 

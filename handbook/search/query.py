@@ -64,13 +64,16 @@ def parse(raw: str | None) -> ParsedQuery:
     words = analysis.syllables(text)[:MAX_TERMS]
     folded = [analysis.fold_syllable(w.lower()) for w in words]
     phrases = tuple(
-        tuple(analysis.syllables(p))[:MAX_TERMS] for p in _PHRASE.findall(text)
-        if analysis.syllables(p)
+        tuple(analysis.syllables(p))[:MAX_TERMS] for p in _PHRASE.findall(text) if analysis.syllables(p)
     )
     runs = split_runs(folded)
     return ParsedQuery(
-        text=text, words=tuple(words), folded=tuple(folded), phrases=phrases,
-        marked=analysis.has_marks(" ".join(words)), refs=tuple(query_references(runs)),
+        text=text,
+        words=tuple(words),
+        folded=tuple(folded),
+        phrases=phrases,
+        marked=analysis.has_marks(" ".join(words)),
+        refs=tuple(query_references(runs)),
         articles=tuple(article_numbers(folded)),
     )
 

@@ -57,8 +57,13 @@ class Ranker:
     def _deleted_docnums(self) -> frozenset[int]:
         # Whoosh 2.7.4's SegmentReader has is_deleted() but no deleted_docs(); an
         # update leaves deleted entries in a segment until the next merge.
-        return frozenset(offset + d for reader, offset in self._leaves if reader.has_deletions()
-                         for d in range(reader.doc_count_all()) if reader.is_deleted(d))
+        return frozenset(
+            offset + d
+            for reader, offset in self._leaves
+            if reader.has_deletions()
+            for d in range(reader.doc_count_all())
+            if reader.is_deleted(d)
+        )
 
     def _norm(self, field: str) -> list[float]:
         norm = self._norms.get(field)
@@ -67,7 +72,8 @@ class Ranker:
             k1, b = self.k1, self.b
             norm = [
                 k1 * ((1 - b) + b * (reader.doc_field_length(d, field) or 0) / avg)
-                for reader, _offset in self._leaves for d in range(reader.doc_count_all())
+                for reader, _offset in self._leaves
+                for d in range(reader.doc_count_all())
             ]
             self._norms[field] = norm
         return norm
@@ -87,11 +93,13 @@ class Ranker:
                         acc[d] += factor * weight / (weight + norm[d])
         return acc
 
-    def matching(self, scores: list[float],
-                 allowed: Callable[[int], bool] | None = None) -> list[int]:
+    def matching(self, scores: list[float], allowed: Callable[[int], bool] | None = None) -> list[int]:
         """Docnums with a positive score that are live and allowed, in no order."""
-        return [d for d, s in enumerate(scores)
-                if s > 0 and d not in self.deleted and (allowed is None or allowed(d))]
+        return [
+            d
+            for d, s in enumerate(scores)
+            if s > 0 and d not in self.deleted and (allowed is None or allowed(d))
+        ]
 
     @staticmethod
     def best(scores: list[float], docnums: list[int], limit: int) -> list[tuple[int, float]]:
@@ -99,6 +107,7 @@ class Ranker:
         chosen = heapq.nlargest(limit, docnums, key=lambda d: (scores[d], -d))
         return [(d, scores[d]) for d in chosen]
 
-    def top(self, scores: list[float], limit: int,
-            allowed: Callable[[int], bool] | None = None) -> list[tuple[int, float]]:
+    def top(
+        self, scores: list[float], limit: int, allowed: Callable[[int], bool] | None = None
+    ) -> list[tuple[int, float]]:
         return self.best(scores, self.matching(scores, allowed), limit)

@@ -50,8 +50,11 @@ def open_view(root: Path) -> IndexView:
     generation, ix = storage.open_current(root)
     meta = storage.read_meta(generation)
     if not storage.is_current_version(generation):
-        log.warning("search index %s was built by analyzer %s; run `flask handbook reindex`",
-                    generation.name, meta.get("analyzer"))
+        log.warning(
+            "search index %s was built by analyzer %s; run `flask handbook reindex`",
+            generation.name,
+            meta.get("analyzer"),
+        )
     try:
         searcher = ix.searcher()
     except storage.UNREADABLE as exc:
@@ -84,8 +87,7 @@ class SearcherPool:
 
     def _still_live(self, view: IndexView) -> bool:
         try:
-            return (storage.current_dir(self.root) == view.generation
-                    and view.searcher.up_to_date())
+            return storage.current_dir(self.root) == view.generation and view.searcher.up_to_date()
         except (OSError, ValueError):
             return False
 
@@ -116,8 +118,9 @@ class SearcherPool:
 
     @staticmethod
     def _damaged(reason: str, generation: Path | None) -> None:
-        log.warning("search index %s is unreadable (%s); answering 503 until it is rebuilt",
-                    generation, reason)
+        log.warning(
+            "search index %s is unreadable (%s); answering 503 until it is rebuilt", generation, reason
+        )
         if generation is not None:
             storage.mark_damaged(generation, reason)
 

@@ -38,10 +38,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SyncResult:
-    action: str                    # CURRENT, BUSY, UPDATED or REBUILT
-    stamp: str                     # the database's content stamp when the round began
-    slugs: tuple[str, ...] = ()    # documents rewritten (UPDATED)
-    pending: int = 0               # documents still to rewrite; the stamp is not recorded yet
+    action: str  # CURRENT, BUSY, UPDATED or REBUILT
+    stamp: str  # the database's content stamp when the round began
+    slugs: tuple[str, ...] = ()  # documents rewritten (UPDATED)
+    pending: int = 0  # documents still to rewrite; the stamp is not recorded yet
     seconds: float = 0.0
 
 
@@ -106,8 +106,9 @@ class Follower(Periodic):
 
     name = "search-replica"
 
-    def __init__(self, db: Database, root: Path, interval: float,
-                 probe_seconds: float = PROBE_SECONDS) -> None:
+    def __init__(
+        self, db: Database, root: Path, interval: float, probe_seconds: float = PROBE_SECONDS
+    ) -> None:
         super().__init__(interval, self._round, self._pending)
         self.db = db
         self.root = Path(root)
@@ -117,8 +118,14 @@ class Follower(Periodic):
     def _round(self) -> SyncResult:
         result = sync(self.db, self.root)
         if result.action == REBUILT or result.slugs:
-            log.info("search replica %s: %s %s in %.2f s (content %s)", self.root, result.action,
-                     ", ".join(result.slugs) or "all", result.seconds, result.stamp)
+            log.info(
+                "search replica %s: %s %s in %.2f s (content %s)",
+                self.root,
+                result.action,
+                ", ".join(result.slugs) or "all",
+                result.seconds,
+                result.stamp,
+            )
         if result.action == CURRENT and time.monotonic() - self._probed_at >= self.probe_seconds:
             self._probe()
         return result
@@ -138,5 +145,9 @@ class Follower(Periodic):
 def start(app) -> Follower | None:
     """Start following in this process (a gunicorn worker, after the fork); None when
     SEARCH_FOLLOW_SECONDS is 0."""
-    return start_in(app, FOLLOWER, "SEARCH_FOLLOW_SECONDS", lambda seconds: Follower(
-        get_db(app), Path(app.config["SEARCH_INDEX_DIR"]), seconds))
+    return start_in(
+        app,
+        FOLLOWER,
+        "SEARCH_FOLLOW_SECONDS",
+        lambda seconds: Follower(get_db(app), Path(app.config["SEARCH_INDEX_DIR"]), seconds),
+    )

@@ -12,7 +12,7 @@ from handbook.search.query import ParsedQuery, covered_by, parse, weighted_terms
 from handbook.search.readers import IndexView, SearcherPool
 
 REFERENCE_BONUS = 50.0  # a named document outranks any amount of word matching
-LEAD_BONUS = 0.5        # a bare document reference opens at the top of the document
+LEAD_BONUS = 0.5  # a bare document reference opens at the top of the document
 FACETS = ("doc_type", "issuer", "year", "status")
 MAX_PER_PAGE = 50
 # Past this, a search answers with what it has ranked, without (or with no more work
@@ -73,8 +73,14 @@ class SearchResults:
         return max(1, -(-self.total // self.per_page))
 
 
-def search(pool: SearcherPool, request: SearchRequest, *, facets: bool = True,
-           snippets: bool = True, budget: float = BUDGET_SECONDS) -> SearchResults:
+def search(
+    pool: SearcherPool,
+    request: SearchRequest,
+    *,
+    facets: bool = True,
+    snippets: bool = True,
+    budget: float = BUDGET_SECONDS,
+) -> SearchResults:
     """Rank every published section for the request; raises SearchUnavailable. Once
     `budget` seconds have passed, the answer goes out without a spelling suggestion."""
     started = time.perf_counter()
@@ -84,14 +90,21 @@ def search(pool: SearcherPool, request: SearchRequest, *, facets: bool = True,
     page = max(1, request.page)
     if query.empty:
         return SearchResults(query, [], 0, page, per_page)
-    results = pool.run(lambda view: _run(view, query, request, page, per_page, facets,
-                                         snippets, limit))
+    results = pool.run(lambda view: _run(view, query, request, page, per_page, facets, snippets, limit))
     results.took_ms = (time.perf_counter() - started) * 1000
     return results
 
 
-def _run(view: IndexView, query: ParsedQuery, request: SearchRequest, page: int,
-         per_page: int, with_facets: bool, snippets: bool, limit: Budget) -> SearchResults:
+def _run(
+    view: IndexView,
+    query: ParsedQuery,
+    request: SearchRequest,
+    page: int,
+    per_page: int,
+    with_facets: bool,
+    snippets: bool,
+    limit: Budget,
+) -> SearchResults:
     scores = view.ranker.scores(weighted_terms(query))
     target_slug = _apply_references(view, query, scores)
     allowed = _phrase_filter(view, query)
@@ -100,7 +113,7 @@ def _run(view: IndexView, query: ParsedQuery, request: SearchRequest, page: int,
     if request.filters:
         matched = _filter(view, matched, request.filters)
     ranked = view.ranker.best(scores, matched, page * per_page)
-    window = ranked[(page - 1) * per_page:]
+    window = ranked[(page - 1) * per_page :]
     terms = query.highlight_terms()
     hits = [_hit(view, d, score, terms, snippets) for d, score in window]
     results = SearchResults(query, hits, len(matched), page, per_page, counts)
@@ -184,24 +197,31 @@ def _facet_counts(view: IndexView, matched: list[int]) -> dict:
             if value:
                 counts[name][value] = counts[name].get(value, 0) + 1
     order = {"year": lambda kv: kv[0]}
-    return {name: sorted(c.items(), key=order.get(name, lambda kv: (-kv[1], kv[0])),
-                         reverse=name == "year") for name, c in counts.items()}
+    return {
+        name: sorted(c.items(), key=order.get(name, lambda kv: (-kv[1], kv[0])), reverse=name == "year")
+        for name, c in counts.items()
+    }
 
 
-def _filter(view: IndexView, matched: list[int],
-            filters: tuple[tuple[str, str], ...]) -> list[int]:
+def _filter(view: IndexView, matched: list[int], filters: tuple[tuple[str, str], ...]) -> list[int]:
     cols = columns(view)
     wanted = [(cols[name], value) for name, value in filters if name in FACETS]
     return [d for d in matched if all(col[d] == value for col, value in wanted)]
 
 
-def _hit(view: IndexView, docnum: int, score: float, terms: frozenset[str],
-         snippets: bool) -> Hit:
+def _hit(view: IndexView, docnum: int, score: float, terms: frozenset[str], snippets: bool) -> Hit:
     stored = view.searcher.stored_fields(docnum)
     return Hit(
-        slug=stored["slug"], anchor=stored["anchor"], doc_title=stored["doc_title"],
-        heading=stored["heading"], number=stored["number"], doc_type=stored["doc_type"],
-        issuer=stored["issuer"], year=stored["year"], status=stored["status"], score=score,
+        slug=stored["slug"],
+        anchor=stored["anchor"],
+        doc_title=stored["doc_title"],
+        heading=stored["heading"],
+        number=stored["number"],
+        doc_type=stored["doc_type"],
+        issuer=stored["issuer"],
+        year=stored["year"],
+        status=stored["status"],
+        score=score,
         heading_marked=highlight.mark(stored["heading"], terms) if snippets else [],
         snippet=highlight.snippet(stored["text"], terms) if snippets else [],
     )

@@ -1,4 +1,4 @@
-""""Did you mean": unknown words replaced by the nearest indexed word, shown with its marks."""
+""" "Did you mean": unknown words replaced by the nearest indexed word, shown with its marks."""
 
 from __future__ import annotations
 
@@ -29,8 +29,9 @@ def _live(view: IndexView, field: str, text: str) -> bool:
 def _accented(view: IndexView, folded: str) -> str:
     """The most frequent accented spelling of a folded word (from the `spell` field)."""
     reader = view.searcher.reader()
-    forms = [t.decode("utf-8") if isinstance(t, bytes) else t
-             for t in reader.expand_prefix("spell", f"{folded}|")]
+    forms = [
+        t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("spell", f"{folded}|")
+    ]
     forms = [t for t in forms if _live(view, "spell", t)]
     if not forms:
         return folded
@@ -46,8 +47,10 @@ def _correct(view: IndexView, word: str) -> str | None:
     candidates = view.searcher.suggest("all", folded, limit=10, maxdist=MAX_DISTANCE)
     reader = view.searcher.reader()
     # A swapped pair of letters ("vein") is one typo, not two: rank by OSA distance.
-    ranked = sorted(candidates, key=lambda c: (osa_distance(folded, c), abs(len(c) - len(folded)),
-                                               -reader.doc_frequency("all", c)))
+    ranked = sorted(
+        candidates,
+        key=lambda c: (osa_distance(folded, c), abs(len(c) - len(folded)), -reader.doc_frequency("all", c)),
+    )
     for candidate in ranked:
         if _live(view, "all", candidate):
             return _accented(view, candidate)
@@ -68,8 +71,9 @@ def osa_distance(a: str, b: str) -> int:
     return rows[-1][-1]
 
 
-def did_you_mean(view: IndexView, query: ParsedQuery,
-                 out_of_time: Callable[[], bool] = lambda: False) -> str | None:
+def did_you_mean(
+    view: IndexView, query: ParsedQuery, out_of_time: Callable[[], bool] = lambda: False
+) -> str | None:
     """The query with each unknown word corrected, or None when nothing changes or when
     out_of_time() turns true before every word was looked at (no half-corrected query)."""
     changed = False

@@ -46,8 +46,10 @@ class IndexUnreadable(SearchUnavailable):
     """The live generation exists but cannot be read (damaged files): a rebuild heals it."""
 
     def __init__(self, reason: str = "", generation: Path | None = None) -> None:
-        super().__init__("Chỉ mục tìm kiếm bị hỏng và đang chờ được dựng lại (quản trị viên: "
-                         "`flask handbook reindex --if-needed`). Vui lòng thử lại sau ít phút.")
+        super().__init__(
+            "Chỉ mục tìm kiếm bị hỏng và đang chờ được dựng lại (quản trị viên: "
+            "`flask handbook reindex --if-needed`). Vui lòng thử lại sau ít phút."
+        )
         self.reason = reason  # what Whoosh said, for logs and check-index; not shown
         self.generation = generation
 
@@ -56,8 +58,15 @@ class IndexUnreadable(SearchUnavailable):
 # EOFError or struct.error, a garbage TOC whoosh's IndexError, a truncated TOC an
 # UnpicklingError, a deleted file FileNotFoundError; bad bytes may also fail to decode
 # or inflate (ValueError, zlib.error).
-UNREADABLE = (OSError, EOFError, ValueError, struct.error, pickle.UnpicklingError, zlib.error,
-              whoosh_index.IndexError)
+UNREADABLE = (
+    OSError,
+    EOFError,
+    ValueError,
+    struct.error,
+    pickle.UnpicklingError,
+    zlib.error,
+    whoosh_index.IndexError,
+)
 
 
 class IndexBusy(HandbookError):
@@ -119,10 +128,13 @@ def swap_in(root: Path, generation: Path) -> None:
 def prune(root: Path, keep: int = 2) -> None:
     """Delete superseded generations beyond the newest `keep` once past the grace time."""
     live = current_name(root)
-    gens = sorted((p for p in root.glob("g-*") if p.is_dir() and p.name != live),
-                  key=lambda p: p.stat().st_mtime, reverse=True)
+    gens = sorted(
+        (p for p in root.glob("g-*") if p.is_dir() and p.name != live),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
     now = time.time()
-    for old in gens[keep - 1:]:
+    for old in gens[keep - 1 :]:
         if now - old.stat().st_mtime > GRACE_SECONDS:
             shutil.rmtree(old, ignore_errors=True)
     # A writer killed while replacing the pointer leaves its temporary file behind.
@@ -222,8 +234,9 @@ def open_current(root: Path, attempts: int = 5):
         except whoosh_index.EmptyIndexError:
             failure: SearchUnavailable = SearchUnavailable()
         except UNREADABLE as exc:
-            failure = (IndexUnreadable(describe(exc), generation) if generation.is_dir()
-                       else SearchUnavailable())
+            failure = (
+                IndexUnreadable(describe(exc), generation) if generation.is_dir() else SearchUnavailable()
+            )
         if attempt == attempts - 1:
             raise failure
         time.sleep(0.02 * (attempt + 1))

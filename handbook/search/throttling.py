@@ -33,8 +33,9 @@ class SearchThrottled(TooManyAttempts):
     title = "Bạn tìm kiếm quá nhiều câu hỏi dài trong thời gian ngắn"
 
     def __init__(self) -> None:
-        super().__init__("Vui lòng chờ khoảng một phút rồi tìm lại, hoặc rút gọn câu tìm "
-                         "kiếm thành vài từ chính.")
+        super().__init__(
+            "Vui lòng chờ khoảng một phút rồi tìm lại, hoặc rút gọn câu tìm kiếm thành vài từ chính."
+        )
 
 
 def init_app(app: Flask) -> None:

@@ -44,8 +44,13 @@ def results():
     if results.target is not None:
         hit = results.target
         return redirect(url_for("content.document", slug=hit.slug, _anchor=hit.anchor or None))
-    return render_template("search/results.html", results=results, args=page_args(request.args),
-                           facet_params=FACET_PARAMS, facet_labels=FACET_LABELS)
+    return render_template(
+        "search/results.html",
+        results=results,
+        args=page_args(request.args),
+        facet_params=FACET_PARAMS,
+        facet_labels=FACET_LABELS,
+    )
 
 
 @bp.get("/tim-kiem/goi-y")

@@ -54,8 +54,9 @@ def can_assign(perms: Permissions, unit: Unit) -> bool:
     """Editors may address any unit; committee viewers their own subtree only."""
     if EDITOR in perms.roles:
         return True
-    return any(g.role == COMMITTEE_VIEWER and g.unit_path and unit.path.startswith(g.unit_path)
-               for g in perms.grants)
+    return any(
+        g.role == COMMITTEE_VIEWER and g.unit_path and unit.path.startswith(g.unit_path) for g in perms.grants
+    )
 
 
 def assignable_units(session: Session, perms: Permissions) -> list[Unit]:
@@ -64,8 +65,13 @@ def assignable_units(session: Session, perms: Permissions) -> list[Unit]:
 
 
 def publishable_documents(session: Session) -> list[Document]:
-    return list(session.scalars(select(Document).where(Document.state == "published")
-                                .order_by(Document.issued_on.desc(), Document.id.desc())))
+    return list(
+        session.scalars(
+            select(Document)
+            .where(Document.state == "published")
+            .order_by(Document.issued_on.desc(), Document.id.desc())
+        )
+    )
 
 
 _DATE_LABELS = {"ngay_mo": "Ngày mở", "han": "Hạn hoàn thành"}
@@ -89,10 +95,14 @@ def _pass_mark(value: str, problems: list[Problem]) -> int | None:
     return None
 
 
-def _checked_ids(session: Session, perms: Permissions, form: CampaignInput,
-                 problems: list[Problem]) -> tuple[list[int], list[int]]:
-    published = set(session.scalars(select(Document.id).where(
-        Document.id.in_(form.document_ids), Document.state == "published")))
+def _checked_ids(
+    session: Session, perms: Permissions, form: CampaignInput, problems: list[Problem]
+) -> tuple[list[int], list[int]]:
+    published = set(
+        session.scalars(
+            select(Document.id).where(Document.id.in_(form.document_ids), Document.state == "published")
+        )
+    )
     doc_ids = [i for i in dict.fromkeys(form.document_ids) if i in published]
     if not doc_ids or len(doc_ids) != len(set(form.document_ids)):
         problems.append(Problem("van_ban", "Chọn ít nhất một văn bản đã ban hành."))
@@ -119,16 +129,29 @@ def create(tx: Session, actor: Actor, perms: Permissions, form: CampaignInput) -
     if problems:
         raise Invalid(problems)
     campaign = Campaign(
-        title=title, description=description, opens_on=opens_on, deadline=deadline,
+        title=title,
+        description=description,
+        opens_on=opens_on,
+        deadline=deadline,
         starts_at=local_midnight_utc(opens_on),
         ends_at=local_midnight_utc(deadline + timedelta(days=1)),
-        quiz_pass_mark=pass_mark, created_by=actor.user_id,
+        quiz_pass_mark=pass_mark,
+        created_by=actor.user_id,
         documents=[CampaignDocument(document_id=d, position=i) for i, d in enumerate(doc_ids)],
-        units=[CampaignUnit(unit_id=u) for u in unit_ids])
+        units=[CampaignUnit(unit_id=u) for u in unit_ids],
+    )
     tx.add(campaign)
     tx.flush()
-    audit.record(tx, actor, "study.campaign_created", "campaign", campaign.id, title=title,
-                 documents=doc_ids, units=unit_ids)
+    audit.record(
+        tx,
+        actor,
+        "study.campaign_created",
+        "campaign",
+        campaign.id,
+        title=title,
+        documents=doc_ids,
+        units=unit_ids,
+    )
     return campaign
 
 
@@ -152,15 +175,18 @@ def assignments(users: Users, as_of: datetime | None = None) -> Select:
     """(user_id, campaign_id), distinct, of campaigns open by as_of (default: now)."""
     member_unit, target = aliased(Unit), aliased(Unit)
     return (
-        select(Membership.user_id, Campaign.id.label("campaign_id")).distinct()
+        select(Membership.user_id, Campaign.id.label("campaign_id"))
+        .distinct()
         .join(member_unit, member_unit.id == Membership.unit_id)
         .join(target, member_unit.path.startswith(target.path))
         .join(CampaignUnit, CampaignUnit.unit_id == target.id)
         .join(Campaign, Campaign.id == CampaignUnit.campaign_id)
-        .where(Membership.user_id.in_(users),
-               Campaign.starts_at <= (utcnow() if as_of is None else as_of),
-               Membership.started_at < Campaign.ends_at,
-               or_(Membership.ended_at.is_(None), Membership.ended_at > Campaign.starts_at))
+        .where(
+            Membership.user_id.in_(users),
+            Campaign.starts_at <= (utcnow() if as_of is None else as_of),
+            Membership.started_at < Campaign.ends_at,
+            or_(Membership.ended_at.is_(None), Membership.ended_at > Campaign.starts_at),
+        )
     )
 
 
@@ -169,12 +195,12 @@ def brought_in(unit_path: str) -> Select:
     were transferred there: they keep the campaigns of their earlier cells, and are
     reported by the unit they are in now."""
     earlier = aliased(Membership)
-    moved_in = (select(Membership.user_id)
-                .join(earlier, and_(earlier.user_id == Membership.user_id,
-                                    earlier.ended_at.is_not(None)))
-                .join(Unit, Unit.id == Membership.unit_id)
-                .where(Membership.ended_at.is_(None),
-                       Unit.path.startswith(unit_path, autoescape=True)))
+    moved_in = (
+        select(Membership.user_id)
+        .join(earlier, and_(earlier.user_id == Membership.user_id, earlier.ended_at.is_not(None)))
+        .join(Unit, Unit.id == Membership.unit_id)
+        .where(Membership.ended_at.is_(None), Unit.path.startswith(unit_path, autoescape=True))
+    )
     return select(assignments(moved_in).subquery().c.campaign_id)
 
 
@@ -183,18 +209,17 @@ def assigned_documents(users: Users, as_of: datetime | None = None) -> Select:
     assigned = assignments(users, as_of).subquery()
     current = editions().subquery()
     return (
-        select(assigned.c.user_id, assigned.c.campaign_id, current.c.document_id,
-               current.c.edition)
+        select(assigned.c.user_id, assigned.c.campaign_id, current.c.document_id, current.c.edition)
         .join(CampaignDocument, CampaignDocument.campaign_id == assigned.c.campaign_id)
         .join(current, current.c.document_id == CampaignDocument.document_id)
     )
 
 
-def assigned_campaigns(session: Session, user_id: int, as_of: datetime | None = None
-                       ) -> list[Campaign]:
+def assigned_campaigns(session: Session, user_id: int, as_of: datetime | None = None) -> list[Campaign]:
     ids = select(assignments([user_id], as_of).subquery().c.campaign_id)
-    return list(session.scalars(select(Campaign).where(Campaign.id.in_(ids))
-                                .order_by(Campaign.deadline, Campaign.id)))
+    return list(
+        session.scalars(select(Campaign).where(Campaign.id.in_(ids)).order_by(Campaign.deadline, Campaign.id))
+    )
 
 
 def is_assigned(session: Session, user_id: int, campaign_id: int) -> bool:

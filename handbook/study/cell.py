@@ -19,5 +19,6 @@ class ReflectionView:
 
 
 def reflection_view(session: Session, reflection: Reflection) -> ReflectionView:
-    return ReflectionView(reflection, session.get(User, reflection.user_id),
-                          session.get(Campaign, reflection.campaign_id))
+    return ReflectionView(
+        reflection, session.get(User, reflection.user_id), session.get(Campaign, reflection.campaign_id)
+    )

@@ -37,8 +37,13 @@ def cell_campaign(unit_id: int, campaign_id: int):
 def mark_complete():
     form = request.form
     with get_db().transaction() as tx:
-        completion.mark_for_member(tx, web.actor(), current_permissions(),
-                                   Args(form).id("dang_vien", 0), form.get("van_ban", "")[:120])
+        completion.mark_for_member(
+            tx,
+            web.actor(),
+            current_permissions(),
+            Args(form).id("dang_vien", 0),
+            form.get("van_ban", "")[:120],
+        )
     flash("Đã ghi nhận đảng viên học xong tại buổi sinh hoạt chi bộ.", "info")
     return redirect(safe_next(form.get("next"), url_for("reports.index")))
 
@@ -48,8 +53,7 @@ def mark_complete():
 @opened_here
 def reflection(reflection_id: int):
     with get_db().transaction() as tx:
-        found = reflections.read_for_secretary(tx, web.actor(), current_permissions(),
-                                               reflection_id)
+        found = reflections.read_for_secretary(tx, web.actor(), current_permissions(), reflection_id)
         view = cell.reflection_view(tx, found)
     return render_template("study/reflection.html", view=view)
 

@@ -32,10 +32,21 @@ def demo_campaign() -> None:
 
 
 @handbook_cli.command("demo-history")
-@click.option("--events", type=click.IntRange(min=1), default=1_000_000, show_default=True,
-              help="Số sự kiện đọc tối thiểu.")
-@click.option("--campaigns", "n_campaigns", type=click.IntRange(1, history.MAX_CAMPAIGNS),
-              default=5, show_default=True, help="Số đợt học tập.")
+@click.option(
+    "--events",
+    type=click.IntRange(min=1),
+    default=1_000_000,
+    show_default=True,
+    help="Số sự kiện đọc tối thiểu.",
+)
+@click.option(
+    "--campaigns",
+    "n_campaigns",
+    type=click.IntRange(1, history.MAX_CAMPAIGNS),
+    default=5,
+    show_default=True,
+    help="Số đợt học tập.",
+)
 @click.option("--seed", type=int, default=history.SEED, show_default=True)
 def demo_history(events: int, n_campaigns: int, seed: int) -> None:
     """Generate study campaigns and a reading history over the demo province, in bulk
@@ -47,6 +58,8 @@ def demo_history(events: int, n_campaigns: int, seed: int) -> None:
             made = history.generate(tx, events, n_campaigns, seed)
     except HandbookError as error:
         raise click.ClickException(error.message) from error
-    click.echo(f"Đã tạo {made.campaigns} đợt học tập, {_number(made.events)} sự kiện đọc, "
-               f"{_number(made.section_reads)} lượt đọc mục, {_number(made.completions)} "
-               f"lượt hoàn thành trong {time.perf_counter() - started:.1f} giây.")
+    click.echo(
+        f"Đã tạo {made.campaigns} đợt học tập, {_number(made.events)} sự kiện đọc, "
+        f"{_number(made.section_reads)} lượt đọc mục, {_number(made.completions)} "
+        f"lượt hoàn thành trong {time.perf_counter() - started:.1f} giây."
+    )

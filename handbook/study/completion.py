@@ -48,8 +48,10 @@ class DocumentStatus:
 
 
 _CURRENT = select(Completion).where(
-    Completion.user_id == bindparam("user_id"), Completion.document_id == bindparam("doc_id"),
-    Completion.edition == bindparam("edition"))
+    Completion.user_id == bindparam("user_id"),
+    Completion.document_id == bindparam("doc_id"),
+    Completion.edition == bindparam("edition"),
+)
 
 
 def current_completion(session: Session, user_id: int, doc: StudyDocument) -> Completion | None:
@@ -60,17 +62,29 @@ def _status_statement():
     """Everything the document page shows of a member's standing, in one query: one
     row per section read (at least one row, with anchor NULL when none is)."""
     user_id, doc_id, edition, now = quizzes.BIND
-    done = (select(Completion.id)
-            .where(Completion.user_id == user_id, Completion.document_id == doc_id,
-                   Completion.edition == edition)
-            .scalar_subquery())
+    done = (
+        select(Completion.id)
+        .where(Completion.user_id == user_id, Completion.document_id == doc_id, Completion.edition == edition)
+        .scalar_subquery()
+    )
     one_row = select(literal(1).label("one")).subquery()
-    return (select(SectionRead.anchor, done.label("completion_id"),
-                   *quizzes.requirement_columns(user_id, doc_id, edition, now))
-            .select_from(one_row)
-            .outerjoin(SectionRead, and_(
-                SectionRead.user_id == user_id, SectionRead.document_id == doc_id,
-                SectionRead.edition == edition, SectionRead.read_at.is_not(None))))
+    return (
+        select(
+            SectionRead.anchor,
+            done.label("completion_id"),
+            *quizzes.requirement_columns(user_id, doc_id, edition, now),
+        )
+        .select_from(one_row)
+        .outerjoin(
+            SectionRead,
+            and_(
+                SectionRead.user_id == user_id,
+                SectionRead.document_id == doc_id,
+                SectionRead.edition == edition,
+                SectionRead.read_at.is_not(None),
+            ),
+        )
+    )
 
 
 _STATUS = _status_statement()
@@ -85,15 +99,24 @@ def status(session: Session, user_id: int, doc: StudyDocument) -> DocumentStatus
     return DocumentStatus(doc, read, done, quizzes.requirement_of(first))
 
 
-def _record(tx: Session, user_id: int, doc: StudyDocument, method: str,
-            marked_by: int | None, now: datetime) -> tuple[Completion, bool]:
+def _record(
+    tx: Session, user_id: int, doc: StudyDocument, method: str, marked_by: int | None, now: datetime
+) -> tuple[Completion, bool]:
     """(the completion of this edition, whether this call created it)."""
-    stmt = (sql.insert(tx, Completion)
-            .values(user_id=user_id, document_id=doc.id, edition=doc.edition,
-                    revision_id=doc.revision_id, completed_at=now, method=method,
-                    marked_by=marked_by)
-            .on_conflict_do_nothing(index_elements=["user_id", "document_id", "edition"])
-            .returning(Completion.id))
+    stmt = (
+        sql.insert(tx, Completion)
+        .values(
+            user_id=user_id,
+            document_id=doc.id,
+            edition=doc.edition,
+            revision_id=doc.revision_id,
+            completed_at=now,
+            method=method,
+            marked_by=marked_by,
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "document_id", "edition"])
+        .returning(Completion.id)
+    )
     created = tx.scalar(stmt) is not None
     return current_completion(tx, user_id, doc), created
 
@@ -110,8 +133,11 @@ def confirm(tx: Session, user_id: int, slug: str, now: datetime | None = None) -
         unread = state.read.total - state.read.done
         problems.append(Problem("van_ban", f"Bạn còn {unread} mục chưa đọc đủ thời gian."))
     if not state.quiz.satisfied:
-        problems.append(Problem("tu_kiem_tra", f"Cần đạt ít nhất {state.quiz.pass_mark}% "
-                                               "bài tự kiểm tra trước khi xác nhận."))
+        problems.append(
+            Problem(
+                "tu_kiem_tra", f"Cần đạt ít nhất {state.quiz.pass_mark}% bài tự kiểm tra trước khi xác nhận."
+            )
+        )
     if problems:
         raise Invalid(problems)
     return _record(tx, user_id, doc, SELF, None, now or utcnow())[0]
@@ -124,24 +150,30 @@ def secretary_cells(perms: Permissions) -> set[int]:
 def member_of_my_cell(session: Session, perms: Permissions, member_id: int) -> User:
     """The member if they are now in a cell where perms holds a cell role; NotFound
     otherwise, exactly as for ids that do not exist."""
-    cell = session.scalar(select(Membership.unit_id).where(
-        Membership.user_id == member_id, Membership.ended_at.is_(None))) \
-        if 0 < member_id < 2**31 else None
+    cell = (
+        session.scalar(
+            select(Membership.unit_id).where(Membership.user_id == member_id, Membership.ended_at.is_(None))
+        )
+        if 0 < member_id < 2**31
+        else None
+    )
     if cell is None or cell not in secretary_cells(perms):
         raise NotFound("Không tìm thấy đảng viên.")
     return session.get(User, member_id)
 
 
-def mark_for_member(tx: Session, actor: Actor, perms: Permissions, member_id: int,
-                    slug: str, now: datetime | None = None) -> Completion:
+def mark_for_member(
+    tx: Session, actor: Actor, perms: Permissions, member_id: int, slug: str, now: datetime | None = None
+) -> Completion:
     """A secretary records that a member of their cell studied the document at the
     cell meeting. Who and when are kept on the record and in the audit log."""
     member = member_of_my_cell(tx, perms, member_id)
     doc = documents.load(tx, slug)
     completion, created = _record(tx, member.id, doc, SECRETARY, actor.user_id, now or utcnow())
     if created:
-        audit.record(tx, actor, "study.marked_complete", "user", member.id, document=slug,
-                     edition=doc.edition)
+        audit.record(
+            tx, actor, "study.marked_complete", "user", member.id, document=slug, edition=doc.edition
+        )
     return completion
 
 
@@ -160,6 +192,6 @@ def history(session: Session, user_id: int) -> list[HistoryEntry]:
         select(Completion, Document.slug, Document.title)
         .join(Document, Document.id == Completion.document_id)
         .where(Completion.user_id == user_id)
-        .order_by(Completion.completed_at.desc(), Completion.id.desc()))
-    return [HistoryEntry(c, slug, title, current.get(c.document_id) == c.edition)
-            for c, slug, title in rows]
+        .order_by(Completion.completed_at.desc(), Completion.id.desc())
+    )
+    return [HistoryEntry(c, slug, title, current.get(c.document_id) == c.edition) for c, slug, title in rows]

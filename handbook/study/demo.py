@@ -32,8 +32,12 @@ def ensure_campaign(tx: Session) -> Campaign:
         raise NotFound("Cần chạy 'demo' và 'import-content' trước.")
     opens_on = campaigns.today()
     form = campaigns.CampaignInput(
-        title=TITLE, description="Đợt học tập mẫu để thử các chức năng học tập.",
-        opens_on=opens_on.isoformat(), deadline=(opens_on + timedelta(days=30)).isoformat(),
-        document_ids=doc_ids, unit_ids=[root.id])
+        title=TITLE,
+        description="Đợt học tập mẫu để thử các chức năng học tập.",
+        opens_on=opens_on.isoformat(),
+        deadline=(opens_on + timedelta(days=30)).isoformat(),
+        document_ids=doc_ids,
+        unit_ids=[root.id],
+    )
     actor = Actor(editor.id, editor.username)
     return campaigns.create(tx, actor, principal.permissions_of(tx, editor.id), form)

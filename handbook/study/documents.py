@@ -50,7 +50,6 @@ class StudyDocument:
     required: dict[str, int]  # anchor → seconds, for every section of the current revision
     since: datetime | None = None  # creation of the edition's first revision: no reading before
 
-
     @cached_property  # documents are cached across requests; this is asked on every page
     def to_read(self) -> frozenset[str]:
         return frozenset(a for a, seconds in self.required.items() if seconds > 0)
@@ -61,12 +60,15 @@ def editions() -> Select:
     """(document_id, revision_id, edition) of every published document: the current
     revision and the number of the latest revision up to it that requires re-study."""
     current = Revision.__table__.alias("current_revision")
-    restudy = case((Revision.requires_restudy & (Revision.number <= current.c.number),
-                    Revision.number), else_=0)
+    restudy = case(
+        (Revision.requires_restudy & (Revision.number <= current.c.number), Revision.number), else_=0
+    )
     return (
-        select(Document.id.label("document_id"),
-               Document.current_revision_id.label("revision_id"),
-               func.max(restudy).label("edition"))
+        select(
+            Document.id.label("document_id"),
+            Document.current_revision_id.label("revision_id"),
+            func.max(restudy).label("edition"),
+        )
         .join(current, current.c.id == Document.current_revision_id)
         .join(Revision, Revision.document_id == Document.id)
         .where(Document.state == "published")
@@ -89,31 +91,41 @@ def load(session: Session, slug: str) -> StudyDocument:
     return _study_document(session, row)
 
 
-def load_many(session: Session, slugs: set[str], cache: VersionedCache | None = None
-              ) -> dict[str, StudyDocument]:
+def load_many(
+    session: Session, slugs: set[str], cache: VersionedCache | None = None
+) -> dict[str, StudyDocument]:
     """The published ones among slugs, keyed by slug. With a cache (kept per content
     version, so any publish or revision empties it) repeated batches cost no query."""
     if cache is not None:
-        found = {slug: cache.get(session, ("study-document", slug),
-                                 lambda slug=slug: load_many(session, {slug}).get(slug))
-                 for slug in slugs}
+        found = {
+            slug: cache.get(
+                session, ("study-document", slug), lambda slug=slug: load_many(session, {slug}).get(slug)
+            )
+            for slug in slugs
+        }
         return {slug: doc for slug, doc in found.items() if doc is not None}
     if not slugs:
         return {}
     rows = session.execute(
-        editions().add_columns(Document.slug, Document.title).where(Document.slug.in_(slugs)))
+        editions().add_columns(Document.slug, Document.title).where(Document.slug.in_(slugs))
+    )
     return {row.slug: _study_document(session, row) for row in rows}
 
 
 def _study_document(session: Session, row) -> StudyDocument:
     sections = session.execute(
-        select(Section.anchor, Section.word_count).where(Section.revision_id == row.revision_id))
+        select(Section.anchor, Section.word_count).where(Section.revision_id == row.revision_id)
+    )
     required = {anchor: required_seconds(words) for anchor, words in sections}
     # Edition 0 began with the first revision; edition n with revision n.
-    since = session.scalar(select(func.min(Revision.created_at)).where(
-        Revision.document_id == row.document_id, Revision.number >= row.edition))
-    return StudyDocument(row.document_id, row.slug, row.title, row.revision_id, row.edition,
-                         required, as_utc(since))
+    since = session.scalar(
+        select(func.min(Revision.created_at)).where(
+            Revision.document_id == row.document_id, Revision.number >= row.edition
+        )
+    )
+    return StudyDocument(
+        row.document_id, row.slug, row.title, row.revision_id, row.edition, required, as_utc(since)
+    )
 
 
 def require_restudy(tx: Session, actor: Actor, slug: str) -> StudyDocument:
@@ -124,6 +136,5 @@ def require_restudy(tx: Session, actor: Actor, slug: str) -> StudyDocument:
     if not revision.requires_restudy:
         revision.requires_restudy = True
         versioning.bump(tx)
-        audit.record(tx, actor, "study.restudy_required", "document", doc.id,
-                     revision=revision.number)
+        audit.record(tx, actor, "study.restudy_required", "document", doc.id, revision=revision.number)
     return load(tx, slug)

@@ -38,18 +38,27 @@ CHUNK = 10_000
 DESCRIPTION = "Đợt học tập mẫu, sinh tự động để đo các báo cáo tham gia học tập."
 # Titles name real documents of the imported library; the first numbers are studied.
 CAMPAIGNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Học tập, quán triệt Nghị quyết 35-NQ/TW về bảo vệ nền tảng tư tưởng của Đảng",
-     ("35-NQ/TW", "85-QĐ/TW")),
-    ("Học tập, quán triệt Quy định 144-QĐ/TW về chuẩn mực đạo đức cách mạng",
-     ("144-QĐ/TW", "37-QĐ/TW", "08-QĐi/TW")),
-    ("Học tập, quán triệt Nghị quyết 21-NQ/TW về củng cố tổ chức cơ sở đảng",
-     ("21-NQ/TW", "12-HD/BTCTW")),
-    ("Quán triệt Quy định 69-QĐ/TW về kỷ luật tổ chức đảng, đảng viên vi phạm",
-     ("69-QĐ/TW", "22-QĐ/TW", "102-QĐ/TW")),
-    ("Học tập, quán triệt Nghị quyết 27-NQ/TW về Nhà nước pháp quyền xã hội chủ nghĩa",
-     ("27-NQ/TW", "21-KL/TW")),
-    ("Học tập Chỉ thị 05-CT/TW và Kết luận 01-KL/TW về học tập và làm theo Bác",
-     ("05-CT/TW", "01-KL/TW", "47-QĐ/TW", "58-QĐ/TW")),
+    (
+        "Học tập, quán triệt Nghị quyết 35-NQ/TW về bảo vệ nền tảng tư tưởng của Đảng",
+        ("35-NQ/TW", "85-QĐ/TW"),
+    ),
+    (
+        "Học tập, quán triệt Quy định 144-QĐ/TW về chuẩn mực đạo đức cách mạng",
+        ("144-QĐ/TW", "37-QĐ/TW", "08-QĐi/TW"),
+    ),
+    ("Học tập, quán triệt Nghị quyết 21-NQ/TW về củng cố tổ chức cơ sở đảng", ("21-NQ/TW", "12-HD/BTCTW")),
+    (
+        "Quán triệt Quy định 69-QĐ/TW về kỷ luật tổ chức đảng, đảng viên vi phạm",
+        ("69-QĐ/TW", "22-QĐ/TW", "102-QĐ/TW"),
+    ),
+    (
+        "Học tập, quán triệt Nghị quyết 27-NQ/TW về Nhà nước pháp quyền xã hội chủ nghĩa",
+        ("27-NQ/TW", "21-KL/TW"),
+    ),
+    (
+        "Học tập Chỉ thị 05-CT/TW và Kết luận 01-KL/TW về học tập và làm theo Bác",
+        ("05-CT/TW", "01-KL/TW", "47-QĐ/TW", "58-QĐ/TW"),
+    ),
 )
 TITLES = tuple(title for title, _ in CAMPAIGNS)
 MAX_CAMPAIGNS = len(CAMPAIGNS)
@@ -112,8 +121,9 @@ class Writer:
                 self.buffers[name] = []
 
 
-def generate(tx: Session, events: int, n_campaigns: int, seed: int = SEED,
-             now: datetime | None = None) -> HistoryResult:
+def generate(
+    tx: Session, events: int, n_campaigns: int, seed: int = SEED, now: datetime | None = None
+) -> HistoryResult:
     """Create n_campaigns campaigns over the demo province and at least `events` reading
     events. Raises Conflict if the history exists, NotFound without demo or library."""
     if tx.scalar(select(Campaign.id).where(Campaign.title.in_(TITLES))):
@@ -122,13 +132,21 @@ def generate(tx: Session, events: int, n_campaigns: int, seed: int = SEED,
     rng = random.Random(seed)
     windows = _create_campaigns(tx, min(max(n_campaigns, 1), MAX_CAMPAIGNS), now)
     members = _backdate_members(tx, min(w.starts_at for w in windows))
-    secretaries = dict(tx.execute(select(RoleGrant.unit_id, RoleGrant.user_id)
-                                  .where(RoleGrant.role == SECRETARY)).all())
+    secretaries = dict(
+        tx.execute(select(RoleGrant.unit_id, RoleGrant.user_id).where(RoleGrant.role == SECRETARY)).all()
+    )
     plans = _plan(rng, members, secretaries, windows)
     natural_full, natural_partial = _natural_events(plans, windows)
     writer = Writer(tx)
-    result = _write(writer, random.Random(seed + 1), plans, windows, secretaries,
-                    Sittings(max(events - natural_partial, natural_full), natural_full), now)
+    result = _write(
+        writer,
+        random.Random(seed + 1),
+        plans,
+        windows,
+        secretaries,
+        Sittings(max(events - natural_partial, natural_full), natural_full),
+        now,
+    )
     writer.flush()
     result.campaigns = len(windows)
     return result
@@ -147,8 +165,13 @@ def _create_campaigns(tx: Session, count: int, now: datetime) -> list[Window]:
         deadline = opens_on + timedelta(days=75)
         docs = _study_docs(tx, numbers)
         form = campaigns.CampaignInput(
-            title=title, description=DESCRIPTION, opens_on=opens_on.isoformat(),
-            deadline=deadline.isoformat(), document_ids=[d.id for d in docs], unit_ids=[root.id])
+            title=title,
+            description=DESCRIPTION,
+            opens_on=opens_on.isoformat(),
+            deadline=deadline.isoformat(),
+            document_ids=[d.id for d in docs],
+            unit_ids=[root.id],
+        )
         campaign = campaigns.create(tx, actor, perms, form)
         # Maturity by calendar day, so one seed gives the same plan all day long.
         maturity = min(1.0, (today - opens_on).days / (deadline - opens_on).days)
@@ -158,10 +181,11 @@ def _create_campaigns(tx: Session, count: int, now: datetime) -> list[Window]:
 
 def _study_docs(tx: Session, numbers: tuple[str, ...]) -> tuple[StudyDoc, ...]:
     current = editions().subquery()
-    rows = tx.execute(select(Document.number, current.c.document_id, current.c.revision_id,
-                             current.c.edition)
-                      .join(current, current.c.document_id == Document.id)
-                      .where(Document.number.in_(numbers))).all()
+    rows = tx.execute(
+        select(Document.number, current.c.document_id, current.c.revision_id, current.c.edition)
+        .join(current, current.c.document_id == Document.id)
+        .where(Document.number.in_(numbers))
+    ).all()
     if len(rows) != len(numbers):
         raise NotFound("Cần chạy 'import-content' trước: thiếu văn bản của đợt học tập mẫu.")
     by_number = {row.number: row for row in rows}
@@ -169,11 +193,17 @@ def _study_docs(tx: Session, numbers: tuple[str, ...]) -> tuple[StudyDoc, ...]:
 
 
 def _study_doc(tx: Session, row) -> StudyDoc:
-    sections = tx.execute(select(Section.anchor, Section.word_count)
-                          .where(Section.revision_id == row.revision_id, Section.word_count > 0)
-                          .order_by(Section.position))
-    return StudyDoc(row.document_id, row.revision_id, row.edition,
-                    tuple((anchor, required_seconds(words)) for anchor, words in sections))
+    sections = tx.execute(
+        select(Section.anchor, Section.word_count)
+        .where(Section.revision_id == row.revision_id, Section.word_count > 0)
+        .order_by(Section.position)
+    )
+    return StudyDoc(
+        row.document_id,
+        row.revision_id,
+        row.edition,
+        tuple((anchor, required_seconds(words)) for anchor, words in sections),
+    )
 
 
 def _backdate_members(tx: Session, first_start: datetime) -> list[tuple[int, int]]:
@@ -183,21 +213,25 @@ def _backdate_members(tx: Session, first_start: datetime) -> list[tuple[int, int
     root_path = tx.scalar(select(Unit.path).where(Unit.code == ROOT_CODE))
     units = select(Unit.id).where(Unit.path.startswith(root_path))
     joined = first_start - timedelta(days=30)
-    tx.execute(update(Membership).where(Membership.unit_id.in_(units),
-                                        Membership.ended_at.is_(None),
-                                        Membership.started_at > joined)
-               .values(started_at=joined).execution_options(synchronize_session=False))
+    tx.execute(
+        update(Membership)
+        .where(Membership.unit_id.in_(units), Membership.ended_at.is_(None), Membership.started_at > joined)
+        .values(started_at=joined)
+        .execution_options(synchronize_session=False)
+    )
     cells: dict[int, int] = {}
     for user_id, cell in tx.execute(
-            select(Membership.user_id, Membership.unit_id)
-            .where(Membership.unit_id.in_(units), Membership.ended_at.is_(None))
-            .order_by(Membership.user_id, Membership.unit_id)):
+        select(Membership.user_id, Membership.unit_id)
+        .where(Membership.unit_id.in_(units), Membership.ended_at.is_(None))
+        .order_by(Membership.user_id, Membership.unit_id)
+    ):
         cells.setdefault(user_id, cell)  # one history per member, in their first cell
     return list(cells.items())
 
 
-def _plan(rng: random.Random, members: list[tuple[int, int]], secretaries: dict[int, int],
-          windows: list[Window]) -> list[tuple[int, int, list[DocPlan]]]:
+def _plan(
+    rng: random.Random, members: list[tuple[int, int]], secretaries: dict[int, int], windows: list[Window]
+) -> list[tuple[int, int, list[DocPlan]]]:
     """(user_id, cell_id, plans) per member. Cells differ: most are diligent, some behind."""
     diligence: dict[int, float] = {}
     planned = []
@@ -207,14 +241,14 @@ def _plan(rng: random.Random, members: list[tuple[int, int]], secretaries: dict[
             diligence[cell] = _clamp(rng.gauss(0.88, 0.08)) * (rng.uniform(0.3, 0.6) if behind else 1)
         zeal = _clamp(rng.gauss(1.0, 0.12), 0.5, 1.2)
         marks = secretaries.get(cell) not in (None, user_id)
-        docs = [p for k, w in enumerate(windows)
-                for p in _plan_campaign(rng, k, w, diligence[cell] * zeal, marks)]
+        docs = [
+            p for k, w in enumerate(windows) for p in _plan_campaign(rng, k, w, diligence[cell] * zeal, marks)
+        ]
         planned.append((user_id, cell, docs))
     return planned
 
 
-def _plan_campaign(rng: random.Random, k: int, window: Window, will: float,
-                   marks: bool) -> list[DocPlan]:
+def _plan_campaign(rng: random.Random, k: int, window: Window, will: float, marks: bool) -> list[DocPlan]:
     finish = min(0.98, will * (0.95 if window.maturity >= 1 else 0.15 + 0.75 * window.maturity))
     roll = rng.random()
     if roll >= finish + (1 - finish) * 0.55:
@@ -249,7 +283,7 @@ def _natural_events(plans, windows: list[Window]) -> tuple[int, int]:
     for _, _, docs in plans:
         for p in docs:
             sections = windows[p.window].docs[p.doc].sections
-            full += sum(_events_of(r) for _, r in sections[:p.full])
+            full += sum(_events_of(r) for _, r in sections[: p.full])
             partial += p.partial
     return full, partial
 
@@ -271,8 +305,15 @@ class Sittings:
         return count
 
 
-def _write(writer: Writer, rng: random.Random, plans, windows: list[Window],
-           secretaries: dict[int, int], sittings: Sittings, now: datetime) -> HistoryResult:
+def _write(
+    writer: Writer,
+    rng: random.Random,
+    plans,
+    windows: list[Window],
+    secretaries: dict[int, int],
+    sittings: Sittings,
+    now: datetime,
+) -> HistoryResult:
     result, latest = HistoryResult(), now - timedelta(hours=12)
     for user_id, cell, docs in plans:
         reader = Reader(writer, rng, user_id, sittings, result)
@@ -283,8 +324,9 @@ def _write(writer: Writer, rng: random.Random, plans, windows: list[Window],
                 reader.cursor = min(reader.cursor, latest)
                 finished = reader.read(w.docs[p.doc], p)
                 if p.method:
-                    _complete(writer, rng, user_id, w.docs[p.doc], p.method,
-                              secretaries.get(cell), finished, latest)
+                    _complete(
+                        writer, rng, user_id, w.docs[p.doc], p.method, secretaries.get(cell), finished, latest
+                    )
                     result.completions += 1
                 reader.cursor += timedelta(hours=rng.uniform(2, 96))
     return result
@@ -305,18 +347,16 @@ class Reader:
     def read(self, doc: StudyDoc, plan: DocPlan) -> datetime | None:
         """Events and section reads of one document; returns when its last section was read."""
         read_at = None
-        for i, (anchor, required) in enumerate(doc.sections[:plan.full + plan.partial]):
+        for i, (anchor, required) in enumerate(doc.sections[: plan.full + plan.partial]):
             if i < plan.full:
                 count = self.sittings.next(_events_of(required))
-                total = max(count, self.rng.randint(required, min(required * 3 // 2 + 1,
-                                                                  MAX_CREDIT * count)))
+                total = max(count, self.rng.randint(required, min(required * 3 // 2 + 1, MAX_CREDIT * count)))
             else:
                 count, total = 1, self.rng.randint(1, required - 1)
             read_at = self._section(doc, anchor, required, count, total)
         return read_at
 
-    def _section(self, doc: StudyDoc, anchor: str, required: int, count: int,
-                 total: int) -> datetime | None:
+    def _section(self, doc: StudyDoc, anchor: str, required: int, count: int, total: int) -> datetime | None:
         credited, read_at = 0, None
         for j in range(count):
             part = total // count + (j < total % count)  # ≤ MAX_CREDIT: total ≤ count × it
@@ -325,30 +365,61 @@ class Reader:
             credited += part
             if read_at is None and credited >= required:
                 read_at = self.cursor
-            self.writer.add(ReadingEvent.__table__, {
-                "user_id": self.user_id, "client_event_id": f"lsm-{self.sent:08d}",
-                "document_id": doc.id, "anchor": anchor, "seconds": part, "credited": part,
-                "occurred_at": self.cursor,
-                "received_at": self.cursor + timedelta(seconds=self.rng.randint(1, 20))})
-        self.writer.add(SectionRead.__table__, {
-            "user_id": self.user_id, "document_id": doc.id, "edition": doc.edition,
-            "anchor": anchor, "seconds": credited, "required_seconds": required,
-            "read_at": read_at})
+            self.writer.add(
+                ReadingEvent.__table__,
+                {
+                    "user_id": self.user_id,
+                    "client_event_id": f"lsm-{self.sent:08d}",
+                    "document_id": doc.id,
+                    "anchor": anchor,
+                    "seconds": part,
+                    "credited": part,
+                    "occurred_at": self.cursor,
+                    "received_at": self.cursor + timedelta(seconds=self.rng.randint(1, 20)),
+                },
+            )
+        self.writer.add(
+            SectionRead.__table__,
+            {
+                "user_id": self.user_id,
+                "document_id": doc.id,
+                "edition": doc.edition,
+                "anchor": anchor,
+                "seconds": credited,
+                "required_seconds": required,
+                "read_at": read_at,
+            },
+        )
         self.result.events += count
         self.result.section_reads += 1
         return read_at
 
 
-def _complete(writer: Writer, rng: random.Random, user_id: int, doc: StudyDoc, method: str,
-              secretary: int | None, finished: datetime, latest: datetime) -> None:
+def _complete(
+    writer: Writer,
+    rng: random.Random,
+    user_id: int,
+    doc: StudyDoc,
+    method: str,
+    secretary: int | None,
+    finished: datetime,
+    latest: datetime,
+) -> None:
     """The member confirms minutes after the last section; a secretary marks at the
     next cell meeting, days later."""
     if method == "self":
         at, marked_by = finished + timedelta(seconds=rng.randint(20, 900)), None
     else:
-        at, marked_by = max(finished, min(finished + timedelta(days=rng.uniform(1, 20)), latest)), \
-            secretary
-    writer.add(Completion.__table__, {
-        "user_id": user_id, "document_id": doc.id, "edition": doc.edition,
-        "revision_id": doc.revision_id, "completed_at": at, "method": method,
-        "marked_by": marked_by})
+        at, marked_by = max(finished, min(finished + timedelta(days=rng.uniform(1, 20)), latest)), secretary
+    writer.add(
+        Completion.__table__,
+        {
+            "user_id": user_id,
+            "document_id": doc.id,
+            "edition": doc.edition,
+            "revision_id": doc.revision_id,
+            "completed_at": at,
+            "method": method,
+            "marked_by": marked_by,
+        },
+    )

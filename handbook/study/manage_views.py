@@ -21,17 +21,22 @@ MANAGERS = (EDITOR, COMMITTEE_VIEWER)
 def _campaign_input() -> campaigns.CampaignInput:
     form, ids = request.form, Args(request.form).ids
     return campaigns.CampaignInput(
-        title=form.get("tieu_de", "")[:400], description=form.get("mo_ta", "")[:6000],
-        opens_on=form.get("ngay_mo", "")[:20], deadline=form.get("han", "")[:20],
+        title=form.get("tieu_de", "")[:400],
+        description=form.get("mo_ta", "")[:6000],
+        opens_on=form.get("ngay_mo", "")[:20],
+        deadline=form.get("han", "")[:20],
         quiz_pass_mark=form.get("diem_dat", "")[:5],
-        document_ids=ids("van_ban"), unit_ids=ids("don_vi"))
+        document_ids=ids("van_ban"),
+        unit_ids=ids("don_vi"),
+    )
 
 
 @bp.get("/hoc-tap/quan-ly")
 @role_required(*MANAGERS)
 def manage():
-    return render_template("study/manage.html",
-                           campaigns=campaigns.managed_by(session(), current_permissions()))
+    return render_template(
+        "study/manage.html", campaigns=campaigns.managed_by(session(), current_permissions())
+    )
 
 
 @bp.route("/hoc-tap/quan-ly/dot-moi", methods=["GET", "POST"])
@@ -51,9 +56,12 @@ def new_campaign():
             flash(f"Đã mở đợt học tập “{created.title}”.", "info")
             return redirect(url_for("study.manage"))
     page = render_template(
-        "study/new_campaign.html", form=form, problems=problems,
+        "study/new_campaign.html",
+        form=form,
+        problems=problems,
         documents=campaigns.publishable_documents(session()),
-        units=campaigns.assignable_units(session(), current_permissions()))
+        units=campaigns.assignable_units(session(), current_permissions()),
+    )
     return page, 422 if problems else 200
 
 
@@ -65,15 +73,22 @@ def questions(slug: str):
         form = request.form
         try:
             with get_db().transaction() as tx:
-                quizzes.add_question(tx, web.actor(), doc.id, form.get("cau_hoi", "")[:2000],
-                                     form.get("phuong_an", "")[:4000], form.get("dap_an", "")[:3])
+                quizzes.add_question(
+                    tx,
+                    web.actor(),
+                    doc.id,
+                    form.get("cau_hoi", "")[:2000],
+                    form.get("phuong_an", "")[:4000],
+                    form.get("dap_an", "")[:3],
+                )
         except Invalid as error:
             problems = error.problems
         else:
             flash("Đã thêm câu hỏi.", "info")
             return redirect(url_for("study.questions", slug=slug))
-    page = render_template("study/questions.html", doc=doc, problems=problems,
-                           questions=quizzes.questions(session(), doc.id))
+    page = render_template(
+        "study/questions.html", doc=doc, problems=problems, questions=quizzes.questions(session(), doc.id)
+    )
     return page, 422 if problems else 200
 
 

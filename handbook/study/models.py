@@ -45,17 +45,18 @@ class Campaign(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     documents: Mapped[list[CampaignDocument]] = relationship(
-        cascade="all, delete-orphan", order_by="CampaignDocument.position")
+        cascade="all, delete-orphan", order_by="CampaignDocument.position"
+    )
     units: Mapped[list[CampaignUnit]] = relationship(cascade="all, delete-orphan")
 
 
 class CampaignDocument(Base):
     __tablename__ = "campaign_documents"
 
-    campaign_id: Mapped[int] = mapped_column(
-        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
     document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True)
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -64,8 +65,7 @@ class CampaignUnit(Base):
 
     __tablename__ = "campaign_units"
 
-    campaign_id: Mapped[int] = mapped_column(
-        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True, index=True)
 
 
@@ -75,14 +75,15 @@ class ReadingEvent(Base):
     says why it was credited less than claimed, or refused, for the secretaries' review."""
 
     __tablename__ = "reading_events"
-    __table_args__ = (UniqueConstraint("user_id", "client_event_id"),
-                      Index("ix_reading_events_user_occurred", "user_id", "occurred_at"))
+    __table_args__ = (
+        UniqueConstraint("user_id", "client_event_id"),
+        Index("ix_reading_events_user_occurred", "user_id", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     client_event_id: Mapped[str] = mapped_column(String(64))
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     anchor: Mapped[str] = mapped_column(String(200))
     seconds: Mapped[int] = mapped_column(Integer)
     credited: Mapped[int] = mapped_column(Integer)
@@ -98,10 +99,10 @@ class SectionRead(Base):
 
     __tablename__ = "section_reads"
 
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True)
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     edition: Mapped[int] = mapped_column(Integer, primary_key=True)
     anchor: Mapped[str] = mapped_column(String(200), primary_key=True)
     seconds: Mapped[int] = mapped_column(Integer, default=0)
@@ -117,11 +118,9 @@ class Completion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     edition: Mapped[int] = mapped_column(Integer, default=0)
-    revision_id: Mapped[int] = mapped_column(
-        ForeignKey("document_revisions.id", ondelete="CASCADE"))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("document_revisions.id", ondelete="CASCADE"))
     completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     method: Mapped[str] = mapped_column(String(10))  # "self" | "secretary"
     marked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -135,8 +134,7 @@ class Reflection(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -149,8 +147,7 @@ class QuizQuestion(Base):
     __tablename__ = "quiz_questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     prompt: Mapped[str] = mapped_column(Text)
     choices: Mapped[list] = mapped_column(JSON)

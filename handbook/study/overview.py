@@ -54,15 +54,17 @@ def _documents(session: Session, campaign_ids: list[int]) -> dict[int, list[Docu
         select(CampaignDocument.campaign_id, Document)
         .join(Document, Document.id == CampaignDocument.document_id)
         .where(CampaignDocument.campaign_id.in_(campaign_ids), Document.state == "published")
-        .order_by(CampaignDocument.campaign_id, CampaignDocument.position))
+        .order_by(CampaignDocument.campaign_id, CampaignDocument.position)
+    )
     grouped: dict[int, list[Document]] = {}
     for campaign_id, document in rows:
         grouped.setdefault(campaign_id, []).append(document)
     return grouped
 
 
-def campaign_lines(session: Session, user_id: int, assigned: list[Campaign],
-                   now: datetime | None = None) -> list[CampaignLine]:
+def campaign_lines(
+    session: Session, user_id: int, assigned: list[Campaign], now: datetime | None = None
+) -> list[CampaignLine]:
     now = now or utcnow()
     docs = _documents(session, [c.id for c in assigned])
     doc_ids = sorted({d.id for group in docs.values() for d in group})
@@ -71,12 +73,13 @@ def campaign_lines(session: Session, user_id: int, assigned: list[Campaign],
     ratios = progress.campaign_progress(session, [user_id], now)
     lines = []
     for campaign in assigned:
-        documents = [DocumentLine(d.slug, d.title, d.number, d.doc_type, sections[d.id],
-                                  d.id in done) for d in docs.get(campaign.id, [])]
+        documents = [
+            DocumentLine(d.slug, d.title, d.number, d.doc_type, sections[d.id], d.id in done)
+            for d in docs.get(campaign.id, [])
+        ]
         ratio = ratios.get((user_id, campaign.id), Ratio())
         ended = as_utc(campaign.ends_at) <= now
-        lines.append(CampaignLine(campaign, ratio, documents, ended,
-                                  overdue=ended and not ratio.complete))
+        lines.append(CampaignLine(campaign, ratio, documents, ended, overdue=ended and not ratio.complete))
     return lines
 
 
@@ -87,8 +90,10 @@ def campaign_line(session: Session, user_id: int, campaign: Campaign) -> Campaig
 def member_overview(session: Session, user_id: int, now: datetime | None = None) -> Overview:
     now = now or utcnow()
     assigned = campaigns.assigned_campaigns(session, user_id, now)
-    result = Overview(progress.overall_progress(session, [user_id], now).get(user_id, Ratio()),
-                      history=completion.history(session, user_id))
+    result = Overview(
+        progress.overall_progress(session, [user_id], now).get(user_id, Ratio()),
+        history=completion.history(session, user_id),
+    )
     for line in campaign_lines(session, user_id, assigned, now):
         if line.overdue:
             result.overdue.append(line)

@@ -139,8 +139,13 @@ def _reason(event: Event, doc: StudyDocument | None) -> str | None:
     return None
 
 
-def record_batch(tx: Session, user_id: int, events: list[Event], now: datetime | None = None,
-                 cache: VersionedCache | None = None) -> BatchResult:
+def record_batch(
+    tx: Session,
+    user_id: int,
+    events: list[Event],
+    now: datetime | None = None,
+    cache: VersionedCache | None = None,
+) -> BatchResult:
     """Store and credit a parsed batch for user_id, in the caller's write transaction."""
     now = now or utcnow()
     # A name that cannot be stored (a lone surrogate, say) names no document.
@@ -162,8 +167,9 @@ def record_batch(tx: Session, user_id: int, events: list[Event], now: datetime |
     fresh, verdicts = _measure(tx, user_id, valid, docs, now)
     new_ids = _insert_events(tx, user_id, fresh, docs, verdicts, now)
     _report(result, valid, new_ids, verdicts)
-    _credit(tx, user_id, [e for e in fresh if e.id in new_ids and verdicts[e.id].credited],
-            docs, verdicts, now)
+    _credit(
+        tx, user_id, [e for e in fresh if e.id in new_ids and verdicts[e.id].credited], docs, verdicts, now
+    )
     return result
 
 
@@ -182,23 +188,26 @@ class Verdict:
     refused: bool = False
 
 
-def _measure(tx: Session, user_id: int, events: list[Event], docs: dict[str, StudyDocument],
-             now: datetime) -> tuple[list[Event], dict[str, Verdict]]:
+def _measure(
+    tx: Session, user_id: int, events: list[Event], docs: dict[str, StudyDocument], now: datetime
+) -> tuple[list[Event], dict[str, Verdict]]:
     """The events not stored yet, and each one's verdict, earliest first: credit only
     wall-clock time no other event of the member covers, after the revision existed
     and not in the future. (An id resent with other times is not seen here, but
     the insert's ON CONFLICT still stores and credits it only once.)"""
     spans = [(e.occurred_at - timedelta(seconds=e.seconds), e.occurred_at) for e in events]
-    line, stored = timeline.load(tx, user_id, min(a for a, _ in spans),
-                                 max(b for _, b in spans), timedelta(seconds=MAX_SECONDS))
+    line, stored = timeline.load(
+        tx, user_id, min(a for a, _ in spans), max(b for _, b in spans), timedelta(seconds=MAX_SECONDS)
+    )
     fresh = [e for e in events if e.id not in stored]
-    verdicts = {e.id: _verdict(e, docs[e.document].since, line, now)
-                for e in sorted(fresh, key=lambda e: (e.occurred_at, e.id))}
+    verdicts = {
+        e.id: _verdict(e, docs[e.document].since, line, now)
+        for e in sorted(fresh, key=lambda e: (e.occurred_at, e.id))
+    }
     return fresh, verdicts
 
 
-def _verdict(event: Event, since: datetime | None, line: timeline.Timeline,
-             now: datetime) -> Verdict:
+def _verdict(event: Event, since: datetime | None, line: timeline.Timeline, now: datetime) -> Verdict:
     end = event.occurred_at
     # A refused event covers no time (starts_at == occurred_at): it blocks no later one.
     if end > now + CLOCK_SKEW:
@@ -216,29 +225,47 @@ def _verdict(event: Event, since: datetime | None, line: timeline.Timeline,
     return Verdict(start, free, BEFORE_REVISION if cut_by_revision else OVERLAP)
 
 
-def _insert_events(tx: Session, user_id: int, events: list[Event],
-                   docs: dict[str, StudyDocument], verdicts: dict[str, Verdict],
-                   now: datetime) -> set[str]:
+def _insert_events(
+    tx: Session,
+    user_id: int,
+    events: list[Event],
+    docs: dict[str, StudyDocument],
+    verdicts: dict[str, Verdict],
+    now: datetime,
+) -> set[str]:
     if not events:
         return set()
-    rows = [{"user_id": user_id, "client_event_id": e.id, "document_id": docs[e.document].id,
-             "anchor": e.anchor, "seconds": e.seconds, "credited": verdicts[e.id].credited,
-             "occurred_at": e.occurred_at, "received_at": now,
-             "starts_at": verdicts[e.id].starts_at, "flag": verdicts[e.id].flag}
-            for e in sorted(events, key=lambda e: e.id)]
+    rows = [
+        {
+            "user_id": user_id,
+            "client_event_id": e.id,
+            "document_id": docs[e.document].id,
+            "anchor": e.anchor,
+            "seconds": e.seconds,
+            "credited": verdicts[e.id].credited,
+            "occurred_at": e.occurred_at,
+            "received_at": now,
+            "starts_at": verdicts[e.id].starts_at,
+            "flag": verdicts[e.id].flag,
+        }
+        for e in sorted(events, key=lambda e: e.id)
+    ]
     # Sorted by id: concurrent resends of one batch (in any order) take the unique index's
     # locks in one order, so PostgreSQL never deadlocks them. One cached statement for
     # many rows ("insertmanyvalues"): no per-batch compile. ON CONFLICT stays the last
     # word on what is new, whatever the check before it saw.
     table = ReadingEvent.__table__
-    stmt = (sql.insert(tx, table)
-            .on_conflict_do_nothing(index_elements=["user_id", "client_event_id"])
-            .returning(table.c.client_event_id))
+    stmt = (
+        sql.insert(tx, table)
+        .on_conflict_do_nothing(index_elements=["user_id", "client_event_id"])
+        .returning(table.c.client_event_id)
+    )
     return set(tx.scalars(stmt, rows))
 
 
-def _report(result: BatchResult, events: list[Event], new_ids: set[str],
-            verdicts: dict[str, Verdict]) -> None:
+def _report(
+    result: BatchResult, events: list[Event], new_ids: set[str], verdicts: dict[str, Verdict]
+) -> None:
     for e in events:
         verdict = verdicts.get(e.id) if e.id in new_ids else None
         if verdict is None:
@@ -248,12 +275,17 @@ def _report(result: BatchResult, events: list[Event], new_ids: set[str],
         else:
             result.accepted.append(e.id)
             if verdict.flag:
-                result.capped.append({"id": e.id, "credited": verdict.credited,
-                                      "reason": verdict.flag})
+                result.capped.append({"id": e.id, "credited": verdict.credited, "reason": verdict.flag})
 
 
-def _credit(tx: Session, user_id: int, events: list[Event], docs: dict[str, StudyDocument],
-            verdicts: dict[str, Verdict], now: datetime) -> None:
+def _credit(
+    tx: Session,
+    user_id: int,
+    events: list[Event],
+    docs: dict[str, StudyDocument],
+    verdicts: dict[str, Verdict],
+    now: datetime,
+) -> None:
     totals: dict[tuple[int, int, str], int] = defaultdict(int)
     required: dict[tuple[int, int, str], int] = {}
     for e in events:
@@ -264,28 +296,43 @@ def _credit(tx: Session, user_id: int, events: list[Event], docs: dict[str, Stud
     if not totals:
         return
     # Sorted keys: concurrent batches lock rows in one order (no deadlock on PostgreSQL).
-    rows = [{"user_id": user_id, "document_id": d, "edition": ed, "anchor": a,
-             "seconds": totals[(d, ed, a)], "required_seconds": required[(d, ed, a)],
-             "read_at": now if totals[(d, ed, a)] >= required[(d, ed, a)] else None}
-            for d, ed, a in sorted(totals)]
+    rows = [
+        {
+            "user_id": user_id,
+            "document_id": d,
+            "edition": ed,
+            "anchor": a,
+            "seconds": totals[(d, ed, a)],
+            "required_seconds": required[(d, ed, a)],
+            "read_at": now if totals[(d, ed, a)] >= required[(d, ed, a)] else None,
+        }
+        for d, ed, a in sorted(totals)
+    ]
     table = SectionRead.__table__
     stmt = sql.insert(tx, table)
     new_total = table.c.seconds + stmt.excluded.seconds
     read_now = literal(now, table.c.read_at.type)
     stmt = stmt.on_conflict_do_update(
         index_elements=["user_id", "document_id", "edition", "anchor"],
-        set_={"seconds": new_total,
-              "required_seconds": stmt.excluded.required_seconds,
-              "read_at": func.coalesce(table.c.read_at, case(
-                  (new_total >= stmt.excluded.required_seconds, read_now), else_=None))})
+        set_={
+            "seconds": new_total,
+            "required_seconds": stmt.excluded.required_seconds,
+            "read_at": func.coalesce(
+                table.c.read_at, case((new_total >= stmt.excluded.required_seconds, read_now), else_=None)
+            ),
+        },
+    )
     tx.execute(stmt, rows)
 
 
-def sync(tx: Session, user_id: int, events: list[Event], cache: VersionedCache | None = None
-         ) -> dict:
+def sync(tx: Session, user_id: int, events: list[Event], cache: VersionedCache | None = None) -> dict:
     """Record a batch and answer as the wire format says: the ids accepted, duplicates
     and rejected, and the reading progress of each document in the batch."""
     result = record_batch(tx, user_id, events, cache=cache)
-    return {"accepted": result.accepted, "duplicates": result.duplicates,
-            "rejected": result.rejected, "capped": result.capped,
-            "documents": progress.reading_summary(tx, user_id, result.documents)}
+    return {
+        "accepted": result.accepted,
+        "duplicates": result.duplicates,
+        "rejected": result.rejected,
+        "capped": result.capped,
+        "documents": progress.reading_summary(tx, user_id, result.documents),
+    }

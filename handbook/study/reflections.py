@@ -29,8 +29,9 @@ class CellReflection:
 
 
 def of_member(session: Session, user_id: int, campaign_id: int) -> Reflection | None:
-    return session.scalar(select(Reflection).where(Reflection.user_id == user_id,
-                                                   Reflection.campaign_id == campaign_id))
+    return session.scalar(
+        select(Reflection).where(Reflection.user_id == user_id, Reflection.campaign_id == campaign_id)
+    )
 
 
 def submit(tx: Session, user_id: int, campaign_id: int, text: str) -> Reflection:
@@ -52,30 +53,27 @@ def submit(tx: Session, user_id: int, campaign_id: int, text: str) -> Reflection
     return reflection
 
 
-def for_cell(session: Session, perms: Permissions, unit_id: int, campaign_id: int
-             ) -> list[CellReflection]:
+def for_cell(session: Session, perms: Permissions, unit_id: int, campaign_id: int) -> list[CellReflection]:
     """Current members of a cell the secretary holds, by name, with their reflection."""
     if unit_id not in secretary_cells(perms):
         raise NotFound("Không tìm thấy chi bộ.")
     rows = session.execute(
         select(User, Reflection)
         .join(Membership, Membership.user_id == User.id)
-        .outerjoin(Reflection, (Reflection.user_id == User.id)
-                   & (Reflection.campaign_id == campaign_id))
+        .outerjoin(Reflection, (Reflection.user_id == User.id) & (Reflection.campaign_id == campaign_id))
         .where(Membership.unit_id == unit_id, Membership.ended_at.is_(None))
-        .order_by(User.full_name, User.id))
+        .order_by(User.full_name, User.id)
+    )
     return [CellReflection(user, reflection) for user, reflection in rows]
 
 
-def read_for_secretary(tx: Session, actor: Actor, perms: Permissions,
-                       reflection_id: int) -> Reflection:
+def read_for_secretary(tx: Session, actor: Actor, perms: Permissions, reflection_id: int) -> Reflection:
     """The reflection of a member of the secretary's cell; the reading is audited."""
     reflection = tx.get(Reflection, reflection_id) if 0 < reflection_id < 2**31 else None
     if reflection is None:
         raise NotFound("Không tìm thấy bài thu hoạch.")
     member_of_my_cell(tx, perms, reflection.user_id)
-    audit.record(tx, actor, "study.reflection_read", "reflection", reflection.id,
-                 member=reflection.user_id)
+    audit.record(tx, actor, "study.reflection_read", "reflection", reflection.id, member=reflection.user_id)
     return reflection
 
 
@@ -83,6 +81,7 @@ def mark_reviewed(tx: Session, actor: Actor, perms: Permissions, reflection_id: 
     reflection = read_for_secretary(tx, actor, perms, reflection_id)
     if reflection.reviewed_at is None:
         reflection.reviewed_by, reflection.reviewed_at = actor.user_id, utcnow()
-        audit.record(tx, actor, "study.reflection_reviewed", "reflection", reflection.id,
-                     member=reflection.user_id)
+        audit.record(
+            tx, actor, "study.reflection_reviewed", "reflection", reflection.id, member=reflection.user_id
+        )
     return reflection

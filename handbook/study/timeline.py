@@ -33,10 +33,15 @@ class Timeline:
         """Cover [start, end]; returns how much of it was not covered before."""
         if end <= start:
             return ZERO
-        lo = bisect_left(self._ends, start)    # first span ending at or after start
-        hi = bisect_right(self._starts, end)   # spans from lo to hi touch [start, end]
-        covered = sum((min(e, end) - max(s, start)
-                       for s, e in zip(self._starts[lo:hi], self._ends[lo:hi], strict=True)), ZERO)
+        lo = bisect_left(self._ends, start)  # first span ending at or after start
+        hi = bisect_right(self._starts, end)  # spans from lo to hi touch [start, end]
+        covered = sum(
+            (
+                min(e, end) - max(s, start)
+                for s, e in zip(self._starts[lo:hi], self._ends[lo:hi], strict=True)
+            ),
+            ZERO,
+        )
         fresh = (end - start) - covered
         if lo < hi:
             start, end = min(start, self._starts[lo]), max(end, self._ends[hi - 1])
@@ -56,17 +61,25 @@ def lock_member(tx: Session, user_id: int) -> None:
         tx.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
-def load(tx: Session, user_id: int, start: datetime, end: datetime,
-         longest: timedelta) -> tuple[Timeline, set[str]]:
+def load(
+    tx: Session, user_id: int, start: datetime, end: datetime, longest: timedelta
+) -> tuple[Timeline, set[str]]:
     """The member's covered time overlapping [start, end], and the client ids of the
     events found there (a resent event lies in its own window). `longest` is the
     longest interval one event may cover: the search stays on the (user_id,
     occurred_at) index."""
     rows = tx.execute(
-        select(ReadingEvent.client_event_id, ReadingEvent.starts_at, ReadingEvent.occurred_at,
-               ReadingEvent.seconds)
-        .where(ReadingEvent.user_id == user_id, ReadingEvent.occurred_at > start,
-               ReadingEvent.occurred_at < end + longest))
+        select(
+            ReadingEvent.client_event_id,
+            ReadingEvent.starts_at,
+            ReadingEvent.occurred_at,
+            ReadingEvent.seconds,
+        ).where(
+            ReadingEvent.user_id == user_id,
+            ReadingEvent.occurred_at > start,
+            ReadingEvent.occurred_at < end + longest,
+        )
+    )
     spans, ids = [], set()
     for client_id, starts_at, occurred_at, seconds in rows:
         ids.add(client_id)
@@ -81,7 +94,11 @@ def load(tx: Session, user_id: int, start: datetime, end: datetime,
 def flagged(session: Session, users, limit: int = 200) -> list[ReadingEvent]:
     """Events of users (ids or a SELECT of them) credited less than they claimed or
     refused, newest first: what a secretary reviews. Legacy rows have no flag."""
-    return list(session.scalars(
-        select(ReadingEvent)
-        .where(ReadingEvent.user_id.in_(users), ReadingEvent.flag.is_not(None))
-        .order_by(ReadingEvent.occurred_at.desc(), ReadingEvent.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(ReadingEvent)
+            .where(ReadingEvent.user_id.in_(users), ReadingEvent.flag.is_not(None))
+            .order_by(ReadingEvent.occurred_at.desc(), ReadingEvent.id.desc())
+            .limit(limit)
+        )
+    )

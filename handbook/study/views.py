@@ -37,8 +37,7 @@ MAX_BATCH_BYTES = 64 * 1024
 @bp.get("/hoc-tap")
 @member_required
 def my_study():
-    return render_template("study/my_study.html",
-                           view=overview.member_overview(session(), current_user.id))
+    return render_template("study/my_study.html", view=overview.member_overview(session(), current_user.id))
 
 
 @bp.get("/hoc-tap/tien-do")
@@ -54,8 +53,7 @@ def record_progress():
     _check_beacon()
     events = reading.parse_batch(request.get_json(silent=True))
     with get_db().transaction() as tx:
-        answer = reading.sync(tx, current_user.id, events,
-                              cache=current_app.extensions["study.documents"])
+        answer = reading.sync(tx, current_user.id, events, cache=current_app.extensions["study.documents"])
     return jsonify(answer)
 
 
@@ -88,8 +86,11 @@ def campaign(campaign_id: int):
     if not campaigns.is_assigned(session(), current_user.id, found.id):
         raise NotFound("Không tìm thấy đợt học tập.")
     line = overview.campaign_line(session(), current_user.id, found)
-    return render_template("study/campaign.html", line=line,
-                           reflection=reflections.of_member(session(), current_user.id, found.id))
+    return render_template(
+        "study/campaign.html",
+        line=line,
+        reflection=reflections.of_member(session(), current_user.id, found.id),
+    )
 
 
 @bp.post("/hoc-tap/dot/<int:campaign_id>/thu-hoach")
@@ -113,15 +114,21 @@ def quiz(slug: str):
     if not asked:
         raise NotFound("Văn bản này chưa có câu hỏi tự kiểm tra.")
     if request.method == "GET":
-        return render_template("study/quiz.html", doc=doc, questions=asked, attempt=None,
-                               requirement=quizzes.requirement(session(), current_user.id, doc))
+        return render_template(
+            "study/quiz.html",
+            doc=doc,
+            questions=asked,
+            attempt=None,
+            requirement=quizzes.requirement(session(), current_user.id, doc),
+        )
     form = Args(request.form)
     answers = {q.id: form.integer(f"cau_{q.id}", 0, 99) for q in asked}
     with get_db().transaction() as tx:
         attempt = quizzes.grade(tx, current_user.id, doc, answers)
         requirement = quizzes.requirement(tx, current_user.id, doc)
-    return render_template("study/quiz.html", doc=doc, questions=asked, attempt=attempt,
-                           requirement=requirement)
+    return render_template(
+        "study/quiz.html", doc=doc, questions=asked, attempt=attempt, requirement=requirement
+    )
 
 
 @bp.app_template_global("study_panel")

@@ -12,8 +12,7 @@ import urllib.request
 from pathlib import Path
 
 VERSION = "4.14.1"
-INTEGRITY = ("sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtu"
-             "FooJpZe37OgudVGtQ==")
+INTEGRITY = "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
 TARBALL_URL = f"https://registry.npmjs.org/axe-core/-/axe-core-{VERSION}.tgz"
 CACHE = Path(__file__).resolve().parents[2] / ".cache" / f"axe-core-{VERSION}.tgz"
 

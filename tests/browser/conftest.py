@@ -34,8 +34,12 @@ from tests.conftest import TEST_CONTENT, app_config, import_folder
 HERE = Path(__file__).parent
 ARTIFACTS = HERE.parents[1] / "test-artifacts" / "browser"
 DEVICES = {
-    "phone": {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
-              "is_mobile": True, "has_touch": True},
+    "phone": {
+        "viewport": {"width": 360, "height": 740},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
     "desktop": {"viewport": {"width": 1280, "height": 900}},
 }
 REPORTS = pytest.StashKey[dict]()
@@ -65,8 +69,15 @@ def live_app(tmp_path_factory):
         for key in [k for k in os.environ if k.startswith("HANDBOOK_")]:
             env.delenv(key)
         # Plain http on 127.0.0.1: browsers refuse Secure and __Host- cookies there.
-        app = create_app(app_config(root, content, SESSION_COOKIE_SECURE=False,
-                                    REMEMBER_COOKIE_SECURE=False, SESSION_COOKIE_NAME="session"))
+        app = create_app(
+            app_config(
+                root,
+                content,
+                SESSION_COOKIE_SECURE=False,
+                REMEMBER_COOKIE_SECURE=False,
+                SESSION_COOKIE_NAME="session",
+            )
+        )
     migrate.upgrade(app)
     report = import_folder(app, content)
     assert not report.problems, report.problems
@@ -105,14 +116,14 @@ def live_server(_server) -> LiveServer:
 
 @pytest.fixture(scope="session")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="Playwright is not installed (requirements-dev.txt)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is not installed (requirements-dev.txt)"
+    )
     executable = shutil.which("chromium")
     if executable is None:
         pytest.skip("Chromium is not installed: apt-get install chromium (.ci/run does it as root)")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True,
-                                             args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
         yield browser
         browser.close()
 
@@ -123,9 +134,14 @@ def new_context(browser, live_server, request):
     made = []
 
     def make(device: str = "phone", **options):
-        context = browser.new_context(base_url=live_server.url, locale="vi-VN",
-                                      timezone_id="Asia/Ho_Chi_Minh", service_workers="allow",
-                                      **DEVICES[device], **options)
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="vi-VN",
+            timezone_id="Asia/Ho_Chi_Minh",
+            service_workers="allow",
+            **DEVICES[device],
+            **options,
+        )
         context.set_default_timeout(10_000)
         made.append(context)
         return context

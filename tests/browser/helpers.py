@@ -57,8 +57,9 @@ def wait_for_worker(page, seconds: float = 15) -> None:
     deadline = time.monotonic() + seconds
     while not page.evaluate("() => navigator.serviceWorker.controller !== null"):
         if time.monotonic() > deadline:
-            raise AssertionError("the service worker never took control of the page: "
-                                 + page.evaluate(WORKER_STATE))
+            raise AssertionError(
+                "the service worker never took control of the page: " + page.evaluate(WORKER_STATE)
+            )
         page.wait_for_timeout(100)
 
 
@@ -129,7 +130,8 @@ def sign_in_as(page, person, then: str | None = None) -> None:
 def open_from_menu(page, label: str) -> None:
     """Follow a link of the main menu, opening the menu first if the layout folds it."""
     link = page.get_by_role("navigation", name=MAIN_MENU).get_by_role(
-        "link", name=re.compile(rf"^{re.escape(label)}(\s|$)"))
+        "link", name=re.compile(rf"^{re.escape(label)}(\s|$)")
+    )
     if not link.is_visible():
         _unfold_header(page)
     with page.expect_navigation():

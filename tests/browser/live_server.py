@@ -44,10 +44,10 @@ class LiveServer:
     def start(self) -> None:
         if self.running:
             return
-        self._server = make_server(self.host, self.port, self.app, threaded=True,
-                                   request_handler=_Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._server = make_server(self.host, self.port, self.app, threaded=True, request_handler=_Handler)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:

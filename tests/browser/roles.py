@@ -29,12 +29,17 @@ class Person:
     cell: Unit | None = None
 
 
-def person(app, label: str, full_name: str, cell: Unit | None = None,
-           grants: tuple = ()) -> Person:
+def person(app, label: str, full_name: str, cell: Unit | None = None, grants: tuple = ()) -> Person:
     """A fresh account; privileged ones get a second factor, as they must to use their tools."""
     secret = factories.new_totp_secret() if grants else None
-    user = factories.make_user(app, f"luong.{label}.{next_number()}", cell=cell, grants=grants,
-                               totp_secret=secret, full_name=full_name)
+    user = factories.make_user(
+        app,
+        f"luong.{label}.{next_number()}",
+        cell=cell,
+        grants=grants,
+        totp_secret=secret,
+        full_name=full_name,
+    )
     return Person(user.id, user.username, full_name, totp_secret=secret, cell=cell)
 
 

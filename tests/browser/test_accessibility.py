@@ -40,34 +40,75 @@ def place(live_app, live_tree):
     """A cell with an open campaign, its units, and the pages each role uses there."""
     tree = live_tree
     cell = factories.make_unit(live_app, "A11Y-1", parent=tree.grassroots, name="Chi bộ khu phố 3")
-    campaign = make_campaign(live_app, [cell], ["nghi-quyet-35", LONG],
-                             title="Học tập Nghị quyết 35 và hướng dẫn tổ chức học tập")
+    campaign = make_campaign(
+        live_app, [cell], ["nghi-quyet-35", LONG], title="Học tập Nghị quyết 35 và hướng dẫn tổ chức học tập"
+    )
     uses = {
-        "member": Role((), [
-            "/", "/?loai=Quy+định&sap_xep=moi-nhat", f"/van-ban/{LONG}", "/van-ban/quy-dinh-47",
-            "/tim-kiem?q=bao+ve+nen+tang+tu+tuong", "/tim-kiem?q=khongcoketqua",
-            "/hoc-tap", f"/hoc-tap/dot/{campaign.id}", "/thong-bao", "/tai-khoan",
-            "/tai-khoan/mat-khau", "/tai-khoan/xac-thuc-hai-buoc", "/bao-cao", "/khong-co-trang-nay",
-        ], {"/bao-cao": 403, "/khong-co-trang-nay": 404}),
-        "secretary": Role(((SECRETARY, cell),), [
-            "/bao-cao", f"/bao-cao/chi-bo/{cell.id}/dot/{campaign.id}",
-            f"/bao-cao/don-vi/{cell.id}", f"/bao-cao/don-vi/{cell.id}/dot/{campaign.id}/in",
-            "/don-vi", f"/don-vi/{cell.id}", "/hoc-tap/chi-bo",
-        ]),
-        "committee": Role(((COMMITTEE_VIEWER, tree.province),), [
-            "/bao-cao", f"/bao-cao/don-vi/{tree.province.id}", f"/bao-cao/don-vi/{tree.committee.id}",
-            f"/bao-cao/don-vi/{tree.grassroots.id}", "/hoc-tap/quan-ly",
-        ]),
-        "editor": Role(((EDITOR, None),), [
-            "/bien-tap", "/bien-tap/moi", "/bien-tap/van-ban/nghi-quyet-35",
-            "/bien-tap/van-ban/nghi-quyet-35/lich-su", "/hoc-tap/quan-ly",
-            "/hoc-tap/quan-ly/dot-moi",
-        ]),
-        "admin": Role(((ADMIN, None),), [
-            "/quan-tri/", "/quan-tri/dang-vien", "/quan-tri/dang-vien/moi",
-            "/quan-tri/don-vi", f"/quan-tri/don-vi/{cell.id}", "/quan-tri/nhat-ky",
-            "/quan-tri/nhap-du-lieu",
-        ]),
+        "member": Role(
+            (),
+            [
+                "/",
+                "/?loai=Quy+định&sap_xep=moi-nhat",
+                f"/van-ban/{LONG}",
+                "/van-ban/quy-dinh-47",
+                "/tim-kiem?q=bao+ve+nen+tang+tu+tuong",
+                "/tim-kiem?q=khongcoketqua",
+                "/hoc-tap",
+                f"/hoc-tap/dot/{campaign.id}",
+                "/thong-bao",
+                "/tai-khoan",
+                "/tai-khoan/mat-khau",
+                "/tai-khoan/xac-thuc-hai-buoc",
+                "/bao-cao",
+                "/khong-co-trang-nay",
+            ],
+            {"/bao-cao": 403, "/khong-co-trang-nay": 404},
+        ),
+        "secretary": Role(
+            ((SECRETARY, cell),),
+            [
+                "/bao-cao",
+                f"/bao-cao/chi-bo/{cell.id}/dot/{campaign.id}",
+                f"/bao-cao/don-vi/{cell.id}",
+                f"/bao-cao/don-vi/{cell.id}/dot/{campaign.id}/in",
+                "/don-vi",
+                f"/don-vi/{cell.id}",
+                "/hoc-tap/chi-bo",
+            ],
+        ),
+        "committee": Role(
+            ((COMMITTEE_VIEWER, tree.province),),
+            [
+                "/bao-cao",
+                f"/bao-cao/don-vi/{tree.province.id}",
+                f"/bao-cao/don-vi/{tree.committee.id}",
+                f"/bao-cao/don-vi/{tree.grassroots.id}",
+                "/hoc-tap/quan-ly",
+            ],
+        ),
+        "editor": Role(
+            ((EDITOR, None),),
+            [
+                "/bien-tap",
+                "/bien-tap/moi",
+                "/bien-tap/van-ban/nghi-quyet-35",
+                "/bien-tap/van-ban/nghi-quyet-35/lich-su",
+                "/hoc-tap/quan-ly",
+                "/hoc-tap/quan-ly/dot-moi",
+            ],
+        ),
+        "admin": Role(
+            ((ADMIN, None),),
+            [
+                "/quan-tri/",
+                "/quan-tri/dang-vien",
+                "/quan-tri/dang-vien/moi",
+                "/quan-tri/don-vi",
+                f"/quan-tri/don-vi/{cell.id}",
+                "/quan-tri/nhat-ky",
+                "/quan-tri/nhap-du-lieu",
+            ],
+        ),
     }
     return cell, uses
 
@@ -80,8 +121,12 @@ def enter_as(live_app, place):
 
     def enter(page, role: str) -> Role:
         spec = uses[role]
-        sign_in_as(page, roles.person(live_app, f"a11y.{role}", f"Nguyễn Thị {role.title()}",
-                                       cell=cell, grants=spec.grants))
+        sign_in_as(
+            page,
+            roles.person(
+                live_app, f"a11y.{role}", f"Nguyễn Thị {role.title()}", cell=cell, grants=spec.grants
+            ),
+        )
         return spec
 
     return enter
@@ -89,18 +134,21 @@ def enter_as(live_app, place):
 
 def record(name: str, findings: dict) -> None:
     FINDINGS.mkdir(parents=True, exist_ok=True)
-    (FINDINGS / f"{name}.json").write_text(json.dumps(findings, ensure_ascii=False, indent=1),
-                                           encoding="utf-8")
+    (FINDINGS / f"{name}.json").write_text(
+        json.dumps(findings, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
 
 
 def blocking(findings: dict[str, list[dict]]) -> list[str]:
-    return [f"{path}: [{v['impact']}] {v['id']} — {v['help']} at {v['targets']}"
-            for path, violations in findings.items() for v in violations
-            if v["impact"] in BLOCKING]
+    return [
+        f"{path}: [{v['impact']}] {v['id']} — {v['help']} at {v['targets']}"
+        for path, violations in findings.items()
+        for v in violations
+        if v["impact"] in BLOCKING
+    ]
 
 
-def audit_pages(page, engine: str, paths: list[str], refused: dict[str, int]
-                ) -> dict[str, list[dict]]:
+def audit_pages(page, engine: str, paths: list[str], refused: dict[str, int]) -> dict[str, list[dict]]:
     findings = {}
     for path in paths:
         assert page.goto(path).status == refused.get(path, 200), path
@@ -122,8 +170,7 @@ def test_pages_before_sign_in_have_no_serious_violation(new_context, engine, dev
 
 @pytest.mark.parametrize("role", ["member", "secretary", "committee", "editor", "admin"])
 @pytest.mark.parametrize("device", DEVICE_NAMES)
-def test_every_main_page_of_a_role_has_no_serious_violation(new_context, engine, enter_as, device,
-                                                            role):
+def test_every_main_page_of_a_role_has_no_serious_violation(new_context, engine, enter_as, device, role):
     page = new_context(device).new_page()
     spec = enter_as(page, role)
     findings = audit_pages(page, engine, spec.pages, spec.refused)
@@ -203,8 +250,7 @@ FOCUSED = """() => {
 
 
 @pytest.mark.parametrize("device", DEVICE_NAMES)
-def test_keyboard_alone_signs_in_skips_to_content_and_opens_a_document(new_context, reader,
-                                                                        device):
+def test_keyboard_alone_signs_in_skips_to_content_and_opens_a_document(new_context, reader, device):
     page = new_context(device).new_page()
     page.goto("/dang-nhap")
     page.keyboard.press("Tab")

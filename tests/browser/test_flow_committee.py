@@ -25,16 +25,20 @@ HEAD = ["Đảng viên", "Hoàn thành", "Đang học", "Chưa học", "Tỷ l�
 
 def tally(page, unit_name: str) -> dict[str, str]:
     """A unit's line of the roll-up table, keyed by the table's column headings."""
-    row = page.get_by_role("row").filter(
-        has=page.get_by_role("rowheader", name=unit_name, exact=True))
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=unit_name, exact=True))
     table = page.get_by_role("table").filter(has=row)
     headings = [" ".join(h.split()) for h in table.get_by_role("columnheader").all_inner_texts()]
     return dict(zip(headings[1:], row.get_by_role("cell").all_inner_texts(), strict=True))
 
 
 def figures(members: int, completed: int, studying: int, rate: int) -> dict[str, str]:
-    return dict(zip(HEAD, [str(members), str(completed), str(studying),
-                           str(members - completed - studying), f"{rate}%"], strict=True))
+    return dict(
+        zip(
+            HEAD,
+            [str(members), str(completed), str(studying), str(members - completed - studying), f"{rate}%"],
+            strict=True,
+        )
+    )
 
 
 def total_line(page) -> str:
@@ -42,8 +46,7 @@ def total_line(page) -> str:
 
 
 def go_down(page, unit_name: str) -> None:
-    row = page.get_by_role("row").filter(
-        has=page.get_by_role("rowheader", name=unit_name, exact=True))
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=unit_name, exact=True))
     with page.expect_navigation():
         row.get_by_role("link", name=unit_name, exact=True).click()
 
@@ -56,8 +59,7 @@ def assert_way_up(page, parent_name: str) -> None:
 
 
 @pytest.mark.parametrize("device", DEVICE_NAMES)
-def test_a_committee_viewer_drills_down_from_the_province_to_a_cell(new_context, live_app,
-                                                                    device):
+def test_a_committee_viewer_drills_down_from_the_province_to_a_cell(new_context, live_app, device):
     province = roles.province(live_app, "Tỉnh ủy thử nghiệm")
     district = roles.committee(live_app, province, "Đảng bộ huyện Yên Minh")
     military = roles.committee(live_app, province, "Đảng bộ Quân sự tỉnh")
@@ -74,8 +76,7 @@ def test_a_committee_viewer_drills_down_from_the_province_to_a_cell(new_context,
         complete(live_app, soldier.id, SLUG)
     complete(live_app, finished.id, SLUG)
     read_one_section(live_app, studying.id, SLUG)
-    viewer = roles.person(live_app, "cap.uy", "Đỗ Văn Quang",
-                          grants=((COMMITTEE_VIEWER, province),))
+    viewer = roles.person(live_app, "cap.uy", "Đỗ Văn Quang", grants=((COMMITTEE_VIEWER, province),))
     page = new_context(device).new_page()
 
     open_report(page, viewer, province.name, CAMPAIGN)

@@ -19,8 +19,14 @@ from tests.browser.helpers import (
 )
 
 # Each document gets a place name of its own: the search must find this one.
-PLACES = [("Mèo Vạc", "meo vac"), ("Mường Tè", "muong te"), ("Sìn Hồ", "sin ho"),
-          ("Đồng Văn", "dong van"), ("Bát Xát", "bat xat"), ("Tủa Chùa", "tua chua")]
+PLACES = [
+    ("Mèo Vạc", "meo vac"),
+    ("Mường Tè", "muong te"),
+    ("Sìn Hồ", "sin ho"),
+    ("Đồng Văn", "dong van"),
+    ("Bát Xát", "bat xat"),
+    ("Tủa Chùa", "tua chua"),
+]
 INJECTED = "đã bị chèn"
 BODY = """Chi bộ tổ chức học tập cho toàn thể đảng viên.
 
@@ -41,8 +47,7 @@ Các chi bộ báo cáo kết quả về Ban Tuyên giáo trước ngày 30 hằ
 
 
 @pytest.mark.parametrize("device", DEVICE_NAMES)
-def test_an_editor_writes_previews_publishes_and_finds_a_document(new_context, live_app,
-                                                                  device):
+def test_an_editor_writes_previews_publishes_and_finds_a_document(new_context, live_app, device):
     n = roles.next_number()
     place, typed_place = PLACES[n % len(PLACES)]
     title = f"Về công tác dân vận vùng đồng bào dân tộc thiểu số ở {place}"

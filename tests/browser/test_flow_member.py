@@ -74,8 +74,12 @@ def read_to_the_end(page, panel) -> None:
 def test_a_member_finds_reads_and_confirms_a_resolution(new_context, live_app, device):
     cell = roles.lone_cell(live_app)
     member = roles.person(live_app, "dang.vien", "Nguyễn Văn Thành", cell=cell)
-    make_campaign(live_app, [cell], ["quy-dinh-47", RESOLUTION, "quy-dinh-37"],
-                  title="Học tập các văn bản về xây dựng Đảng")
+    make_campaign(
+        live_app,
+        [cell],
+        ["quy-dinh-47", RESOLUTION, "quy-dinh-37"],
+        title="Học tập các văn bản về xây dựng Đảng",
+    )
     complete(live_app, member.id, "quy-dinh-47")
     context = new_context(device)
     context.clock.install()  # keeps real time until the test runs it forward

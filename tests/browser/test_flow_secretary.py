@@ -40,8 +40,7 @@ def notified(app, user_id: int) -> list[str]:
 @pytest.mark.parametrize("device", DEVICE_NAMES)
 def test_a_secretary_reads_the_grid_reminds_and_exports(new_context, live_app, device):
     cell = roles.lone_cell(live_app, "Chi bộ Khu phố 4")
-    secretary = roles.person(live_app, "bi.thu", "Trần Thị Bình", cell=cell,
-                             grants=((SECRETARY, cell),))
+    secretary = roles.person(live_app, "bi.thu", "Trần Thị Bình", cell=cell, grants=((SECRETARY, cell),))
     finished = roles.person(live_app, "xong", "Lê Văn Cường", cell=cell)
     studying = roles.person(live_app, "dang.hoc", "Phạm Thị Dung", cell=cell)
     idle = roles.person(live_app, "chua.hoc", "Hoàng Văn Em", cell=cell)
@@ -91,8 +90,15 @@ def test_a_secretary_reads_the_grid_reminds_and_exports(new_context, live_app, d
     book = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()), read_only=True)
     sheet = book["Đảng viên"]
     header, *rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
-    assert header[:7] == ("Đơn vị", "Họ và tên", "Số thẻ đảng viên", "Văn bản đã học xong",
-                          "Số văn bản", "Tỷ lệ (%)", "Trạng thái")
+    assert header[:7] == (
+        "Đơn vị",
+        "Họ và tên",
+        "Số thẻ đảng viên",
+        "Văn bản đã học xong",
+        "Số văn bản",
+        "Tỷ lệ (%)",
+        "Trạng thái",
+    )
     by_name = {row[1]: (row[0], row[3], row[4], row[5], row[6]) for row in rows}
     assert len(rows) == len(by_name) == 4
     assert by_name == {

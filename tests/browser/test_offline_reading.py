@@ -33,26 +33,30 @@ QUEUE = "JSON.parse(localStorage.getItem('handbook.reading.' + {user}) || '[]')"
 def stored_reading(app, user_id: int) -> tuple[list, dict[str, int]]:
     """(client id, anchor, seconds) of every stored event, and credited seconds by anchor."""
     with app.app_context(), get_db(app).sessions() as db:
-        events = db.execute(select(ReadingEvent.client_event_id, ReadingEvent.anchor,
-                                   ReadingEvent.seconds)
-                            .where(ReadingEvent.user_id == user_id)).all()
-        reads = db.execute(select(SectionRead.anchor, SectionRead.seconds)
-                           .where(SectionRead.user_id == user_id)).all()
+        events = db.execute(
+            select(ReadingEvent.client_event_id, ReadingEvent.anchor, ReadingEvent.seconds).where(
+                ReadingEvent.user_id == user_id
+            )
+        ).all()
+        reads = db.execute(
+            select(SectionRead.anchor, SectionRead.seconds).where(SectionRead.user_id == user_id)
+        ).all()
     return [tuple(e) for e in events], {anchor: seconds for anchor, seconds in reads}
 
 
 def read_slowly(page, seconds: float) -> None:
     """Scroll down through the article a little every second, like a reader."""
-    height = page.evaluate("document.querySelector('.doc-body').getBoundingClientRect().bottom"
-                           " + window.scrollY - window.innerHeight")
+    height = page.evaluate(
+        "document.querySelector('.doc-body').getBoundingClientRect().bottom"
+        " + window.scrollY - window.innerHeight"
+    )
     steps = int(seconds)
     for _ in range(steps):
         page.mouse.wheel(0, max(1, height // steps))
         time.sleep(1)
 
 
-def test_progress_read_offline_is_stored_once_when_back_online(context, page, live_server,
-                                                               live_app, reader):
+def test_progress_read_offline_is_stored_once_when_back_online(context, page, live_server, live_app, reader):
     context.clock.install()  # page timers keep real time until paused below
     sign_in_as(page, reader)
     wait_for_worker(page)
@@ -83,8 +87,7 @@ def test_progress_read_offline_is_stored_once_when_back_online(context, page, li
     assert sum(credited.values()) == sum(e["seconds"] for e in queued)
 
 
-def test_a_campaign_document_never_opened_is_readable_offline(context, page, live_server,
-                                                              live_app, reader):
+def test_a_campaign_document_never_opened_is_readable_offline(context, page, live_server, live_app, reader):
     make_campaign(live_app, [reader.cell], ["nghi-quyet-35"])
     sign_in_as(page, reader)
     wait_for_worker(page)
@@ -110,14 +113,17 @@ def test_a_new_revision_replaces_the_kept_copy(context, page, live_server, live_
     sign_in_as(page, reader)
     wait_for_worker(page)
     wait_until(lambda: cached_documents(page) == ["/van-ban/quy-dinh-37"])
-    revise(live_app, Path(live_app.config["CONTENT_DIR"]), "quy-dinh-37",
-           extra="\n\nĐoạn bổ sung của lần sửa mới.")
+    revise(
+        live_app,
+        Path(live_app.config["CONTENT_DIR"]),
+        "quy-dinh-37",
+        extra="\n\nĐoạn bổ sung của lần sửa mới.",
+    )
     page.evaluate("navigator.serviceWorker.controller.postMessage({type: 'sync', force: true})")
     wait_until(lambda: "Đoạn bổ sung của lần sửa mới." in cached_text(page, "/van-ban/quy-dinh-37"))
 
 
-def test_logging_out_leaves_no_document_page_on_the_device(context, page, live_server,
-                                                          live_app, reader):
+def test_logging_out_leaves_no_document_page_on_the_device(context, page, live_server, live_app, reader):
     make_campaign(live_app, [reader.cell], ["nghi-quyet-35"])
     sign_in_as(page, reader)
     wait_for_worker(page)
@@ -148,8 +154,9 @@ def test_logging_out_with_no_network_still_clears_the_device(context, page, live
     assert page.locator("#van-ban-ngoai-tuyen li.muted").inner_text().startswith("Máy này chưa lưu")
 
 
-def test_a_document_no_longer_kept_leaves_the_device_unless_it_was_opened(context, page, live_server,
-                                                                        live_app, reader):
+def test_a_document_no_longer_kept_leaves_the_device_unless_it_was_opened(
+    context, page, live_server, live_app, reader
+):
     campaign = make_campaign(live_app, [reader.cell], ["nghi-quyet-35", LONG])
     sign_in_as(page, reader)
     wait_for_worker(page)

@@ -41,8 +41,10 @@ FAKE_SPEECH = """(() => {
   };
 })();"""
 
-VIETNAMESE = [{"name": "Google tiếng Anh", "lang": "en-US", "localService": True},
-              {"name": "Giọng Việt", "lang": "vi-VN", "localService": True}]
+VIETNAMESE = [
+    {"name": "Google tiếng Anh", "lang": "en-US", "localService": True},
+    {"name": "Giọng Việt", "lang": "vi-VN", "localService": True},
+]
 ENGLISH_ONLY = [{"name": "English", "lang": "en-US", "localService": True}]
 
 
@@ -67,8 +69,9 @@ def test_the_document_is_read_aloud_in_the_vietnamese_voice(new_context, reader,
     play.click()
 
     first = spoken(page)
-    assert first == [{"call": "speak", "text": LONG_TITLE, "lang": "vi-VN",
-                      "voice": "Giọng Việt", "rate": 0.95}]
+    assert first == [
+        {"call": "speak", "text": LONG_TITLE, "lang": "vi-VN", "voice": "Giọng Việt", "rate": 0.95}
+    ]
     assert page.locator(".dang-doc").inner_text() == LONG_TITLE
     for _ in range(3):
         page.evaluate("() => window.__speech.finish()")

@@ -16,7 +16,8 @@ from handbook.search.indexer import IndexReport
 _REVISION_WITH = (
     "SELECT r.number, d.state, (SELECT number FROM document_revisions WHERE id = "
     "d.current_revision_id) FROM document_revisions r JOIN documents d ON d.id = r.document_id "
-    "WHERE d.slug = ? AND instr(r.source, ?) > 0 ORDER BY r.number DESC")
+    "WHERE d.slug = ? AND instr(r.source, ?) > 0 ORDER BY r.number DESC"
+)
 
 
 def database_problems(path: Path) -> list[str]:
@@ -32,16 +33,22 @@ def committed(conn: sqlite3.Connection, record: dict) -> bool:
     rows = conn.execute(_REVISION_WITH, (record["slug"], record["token"])).fetchall()
     if record["kind"] == "publish" and "revision" in record:
         # The acknowledged revision, still published, never behind the current one.
-        rows = [(n, state, current) for n, state, current in rows
-                if n == record["revision"] and state == "published" and current >= n]
+        rows = [
+            (n, state, current)
+            for n, state, current in rows
+            if n == record["revision"] and state == "published" and current >= n
+        ]
     return bool(rows)
 
 
 def lost(path: Path, acks: list[dict]) -> list[str]:
     """The acknowledged database writes that are not in the database."""
     with closing(sqlite3.connect(path, timeout=30)) as conn:
-        return [f"{a['kind']} {a['slug']} {a['token']}" for a in acks
-                if a["kind"] != "reindex" and not committed(conn, a)]
+        return [
+            f"{a['kind']} {a['slug']} {a['token']}"
+            for a in acks
+            if a["kind"] != "reindex" and not committed(conn, a)
+        ]
 
 
 def landing(path: Path, record: dict, round_kind: str) -> str:
@@ -95,5 +102,7 @@ def leftovers(root: Path, content: Path) -> dict[str, int]:
     """What killed writers leave behind: generations never swapped in (prune removes
     them after its grace time) and temporary files of atomic writes."""
     live = storage.current_name(root)
-    return {"generations": sum(1 for p in root.glob("g-*") if p.name != live),
-            "temp files": len(list(root.glob(".tmp-*")) + list(content.glob(".tmp-*")))}
+    return {
+        "generations": sum(1 for p in root.glob("g-*") if p.name != live),
+        "temp files": len(list(root.glob(".tmp-*")) + list(content.glob(".tmp-*"))),
+    }

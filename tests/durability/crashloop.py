@@ -62,13 +62,13 @@ class Tally:
 
         def listed(counter: Counter) -> str:
             return ", ".join(f"{key} {value}" for key, value in sorted(counter.items()))
+
         return [
             f"kill-and-recover rounds: {sum(self.rounds.values())} ({per_kind(self.rounds)}) "
             f"in {self.seconds:.1f} s",
             f"kills landed mid-write: {sum(self.mid_write.values())} ({per_kind(self.mid_write)})",
             f"  where: {listed(self.landed)}",
-            f"acknowledged writes checked: {sum(self.acknowledged.values())} "
-            f"({listed(self.acknowledged)})",
+            f"acknowledged writes checked: {sum(self.acknowledged.values())} ({listed(self.acknowledged)})",
             f"integrity failures: {self.integrity_failures} (must be 0)",
             f"lost acknowledged writes: {len(self.lost_writes)} (must be 0)",
             f"index recoveries needed: {sum(self.index_recoveries.values())} "
@@ -80,8 +80,7 @@ class Tally:
 
     @property
     def ok(self) -> bool:
-        return not (self.integrity_failures or self.unrecovered or self.lost_writes
-                    or self.problems)
+        return not (self.integrity_failures or self.unrecovered or self.lost_writes or self.problems)
 
 
 class Lines:
@@ -121,8 +120,11 @@ class Workspace:
         self.journal.touch()
         self.server = subprocess.Popen(
             [sys.executable, "-m", "tests.durability.driver", "serve", str(workdir)],
-            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": str(ROOT)})
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         self.lines = Lines(self.server.stdout.fileno())
         self.child: int | None = None
         if self.answer() != "ready":
@@ -194,8 +196,9 @@ def check_round(space: Workspace, kind: str, records: list[dict], tally: Tally) 
     tally.acknowledged.update(r["kind"] for r in acks)
     tally.lost_writes.extend(checks.lost(space.database, acks))
     rebuilt = [r for r in acks if r["kind"] == "reindex"]
-    tally.problems.extend(damage + checks.lock_problems(space.root)
-                          + checks.generation_problems(space.root, rebuilt))
+    tally.problems.extend(
+        damage + checks.lock_problems(space.root) + checks.generation_problems(space.root, rebuilt)
+    )
     with space.app.app_context(), get_db(space.app).reads() as reader:
         report = indexer.check(reader, space.root)
     publishing = {r["slug"] for r in inside if r["kind"] == "publish"}
@@ -217,8 +220,9 @@ def run(workdir: Path, rounds: int, seed: int, progress=None) -> Tally:
                 progress(number, kind, tally)
         # Later rounds must not have undone earlier ones: every ack, once more.
         every_ack = [r for r in space.records() if r["event"] == "ack"]
-        tally.lost_writes.extend(w for w in checks.lost(space.database, every_ack)
-                                 if w not in tally.lost_writes)
+        tally.lost_writes.extend(
+            w for w in checks.lost(space.database, every_ack) if w not in tally.lost_writes
+        )
         tally.leftovers = checks.leftovers(space.root, space.content)
     finally:
         space.close()

@@ -61,8 +61,14 @@ class Journal:
         self.pid = os.getpid()
 
     def write(self, event: str, kind: str, number: int, **fields) -> None:
-        record = {"event": event, "kind": kind, "pid": self.pid, "n": number,
-                  "t": round(time.time(), 4), **fields}
+        record = {
+            "event": event,
+            "kind": kind,
+            "pid": self.pid,
+            "n": number,
+            "t": round(time.time(), 4),
+            **fields,
+        }
         os.write(self.fd, (json.dumps(record, ensure_ascii=False) + "\n").encode())
 
 
@@ -80,8 +86,13 @@ def _invoke(runner, *args: str) -> None:
 
 def _generation_ack(journal: Journal, number: int, root: Path) -> None:
     generation = storage.current_dir(root)
-    journal.write("ack", "reindex", number, generation=generation.name,
-                  built_at=storage.read_meta(generation)["built_at"])
+    journal.write(
+        "ack",
+        "reindex",
+        number,
+        generation=generation.name,
+        built_at=storage.read_meta(generation)["built_at"],
+    )
 
 
 def imports(app, workdir: Path, journal: Journal, rng: random.Random) -> None:
@@ -115,8 +126,11 @@ def _base36(token: str) -> str:
 def _next_form(reader, slugs: list[str], rng: random.Random, token: str):
     """A new revision of one of the library's documents, now and then a new document."""
     if rng.random() < 0.25:
-        return editor_form(slug=f"ket-luan-thu-{token}", so_hieu=f"{_base36(token)}-KL/TW",
-                           noi_dung=f"Mở đầu.\n\n## Phần I. Nội dung\n\nKết luận thử {token}.\n")
+        return editor_form(
+            slug=f"ket-luan-thu-{token}",
+            so_hieu=f"{_base36(token)}-KL/TW",
+            noi_dung=f"Mở đầu.\n\n## Phần I. Nội dung\n\nKết luận thử {token}.\n",
+        )
     form = drafting.from_document(workflow.get(reader, rng.choice(slugs)))
     form.body = _MARKER.sub("\n", form.body).rstrip("\n") + f"\n\nĐoạn xuất bản thử {token}.\n"
     return form
@@ -131,8 +145,7 @@ def publishes(app, workdir: Path, journal: Journal, rng: random.Random) -> None:
             form = _next_form(reader, slugs, rng, token)
         journal.write("begin", "publish", number, slug=form.slug, token=token)
         outcome = publishing.publish(db, root, ACTOR, form)
-        journal.write("ack", "publish", number, slug=form.slug, token=token,
-                      revision=outcome.revision)
+        journal.write("ack", "publish", number, slug=form.slug, token=token, revision=outcome.revision)
 
 
 def reindexes(app, _workdir: Path, journal: Journal, _rng: random.Random) -> None:

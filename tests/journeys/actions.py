@@ -56,11 +56,19 @@ def read(client, slug: str, count: int | None = None) -> dict:
     anchors = sections_on_page(client, slug)
     anchors = anchors if count is None else anchors[:count]
     ends = _reading_times(client.application, len(anchors))
-    events = [{"id": f"journey-{next(_event_ids):08d}", "document": slug, "anchor": anchor,
-               "seconds": DWELL, "occurred_at": end.isoformat(timespec="seconds")}
-              for anchor, end in zip(anchors, ends, strict=True)]
-    response = client.post("/hoc-tap/tien-do", json={"events": events},
-                           headers={"Accept": "application/json"})
+    events = [
+        {
+            "id": f"journey-{next(_event_ids):08d}",
+            "document": slug,
+            "anchor": anchor,
+            "seconds": DWELL,
+            "occurred_at": end.isoformat(timespec="seconds"),
+        }
+        for anchor, end in zip(anchors, ends, strict=True)
+    ]
+    response = client.post(
+        "/hoc-tap/tien-do", json={"events": events}, headers={"Accept": "application/json"}
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.get_json()["documents"][slug]
 
@@ -92,8 +100,11 @@ def study(client, slug: str) -> None:
 
 def transfer(admin, user_id: int, cell_code: str) -> None:
     """The administrator's "Chuyển sinh hoạt đảng" form on the member's page."""
-    response = admin.post(f"/quan-tri/dang-vien/{user_id}/chuyen-sinh-hoat",
-                          data={"ma_chi_bo": cell_code}, follow_redirects=True)
+    response = admin.post(
+        f"/quan-tri/dang-vien/{user_id}/chuyen-sinh-hoat",
+        data={"ma_chi_bo": cell_code},
+        follow_redirects=True,
+    )
     assert "Đã chuyển sinh hoạt đảng." in response.get_data(as_text=True)
 
 
@@ -124,8 +135,7 @@ def form_fields(page: str) -> list[tuple[str, str]]:
     return fields
 
 
-def publish_edit(editor, slug: str, *, restudy: bool = False,
-                 **changes: str | Callable[[str], str]) -> None:
+def publish_edit(editor, slug: str, *, restudy: bool = False, **changes: str | Callable[[str], str]) -> None:
     """Open the document in the editor, change some fields (to a value, or by a function
     of the value shown), tick "yêu cầu học lại" if asked, press "Xuất bản"."""
     page = editor.get(f"/bien-tap/van-ban/{slug}")
@@ -145,8 +155,9 @@ def publish_new(editor, fields: dict[str, str], relations: list[tuple[str, str]]
     page = editor.get("/bien-tap/moi").get_data(as_text=True)
     sent = dict(form_fields(page))
     sent.update(fields)
-    posted = [(name, value) for name, value in sent.items()
-              if name not in ("quan_he_loai", "quan_he_so_hieu")]
+    posted = [
+        (name, value) for name, value in sent.items() if name not in ("quan_he_loai", "quan_he_so_hieu")
+    ]
     for kind, number in relations:
         posted += [("quan_he_loai", kind), ("quan_he_so_hieu", number)]
     _publish(editor, "/bien-tap/moi", [*posted, ("hanh_dong", "xuat-ban")])
@@ -157,7 +168,6 @@ def _publish(editor, url: str, fields: list[tuple[str, str]]) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)
     follow = editor.get(response.headers["Location"]).get_data(as_text=True)
     assert "Đã xuất bản văn bản." in follow
-
 
 
 def api_headers(app, user_id: int) -> dict:

@@ -24,11 +24,15 @@ _RATIO = re.compile(r"(\d+)% \((\d+)/(\d+)\)")
 _GRID_NAME = re.compile(r'<th scope="row" data-label="Đảng viên">([^<]*)<')
 _GRID_CELL = re.compile(r'<td data-label="[^"]*" class="cell-(\w+)">(.*?)</td>', re.S)
 _GRID_CAMPAIGN = re.compile(r'<td data-label="Đợt này">(.*?)</td>', re.S)
-_TALLY_ROW = re.compile(r'<tr><th scope="row"><a href="[^"]*">([^<]*)</a></th><td>(\d+)</td>'
-                        r"<td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>\s*<td[^>]*>(.*?)</td></tr>",
-                        re.S)
-_TOTAL = re.compile(r"Tỷ lệ đảng viên hoàn thành: (\S+) \((\d+)/(\d+)\); đang học (\d+), "
-                    r"chưa học (\d+)\.")
+_TALLY_ROW = re.compile(
+    r'<tr><th scope="row"><a href="[^"]*">([^<]*)</a></th><td>(\d+)</td>'
+    r"<td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>\s*<td[^>]*>(.*?)</td></tr>",
+    re.S,
+)
+_TOTAL = re.compile(
+    r"Tỷ lệ đảng viên hoàn thành: (\S+) \((\d+)/(\d+)\); đang học (\d+), "
+    r"chưa học (\d+)\."
+)
 
 
 def text(fragment: str) -> str:
@@ -61,6 +65,7 @@ def _json(client, url: str, headers: dict) -> dict:
 
 # The member's own study: /hoc-tap and GET /api/v1/study.
 
+
 def _bar(fragment: str, label: str) -> str:
     found = re.search(re.escape(label) + r": (\d+% \(\d+/\d+\))", text(fragment))
     return found.group(1) if found else "—"
@@ -78,8 +83,10 @@ def my_study(client) -> dict:
             slug = re.search(r'href="/van-ban/([^"#]+)"', item).group(1)
             documents[slug] = "done" if "study-done-mark" in item else _bar(item, "Đã đọc")
         campaigns[campaign_id] = {"progress": _bar(card, "Hoàn thành đợt"), "documents": documents}
-    overall = _bar(page.split('<section class="study-summary"', 1)[1].split("</section>")[0],
-                   "Văn bản được giao đã học xong")
+    overall = _bar(
+        page.split('<section class="study-summary"', 1)[1].split("</section>")[0],
+        "Văn bản được giao đã học xong",
+    )
     return {"overall": overall, "campaigns": campaigns}
 
 
@@ -89,8 +96,10 @@ def api_study(api, auth: dict) -> dict:
     for line in data["current"] + data["overdue"] + data["finished"]:
         campaigns[line["id"]] = {
             "progress": _json_ratio(line["progress"]),
-            "documents": {d["slug"]: "done" if d["done"] else _json_ratio(d["sections"])
-                          for d in line["documents"]}}
+            "documents": {
+                d["slug"]: "done" if d["done"] else _json_ratio(d["sections"]) for d in line["documents"]
+            },
+        }
     return {"overall": _json_ratio(data["overall"]), "campaigns": campaigns}
 
 
@@ -115,6 +124,7 @@ def document_panel(client, slug: str) -> str:
 
 # The cell grid: /bao-cao/chi-bo/<cell>/dot/<campaign> and its API twin.
 
+
 def _grid_cell(state: str, fragment: str) -> str:
     if state == "studying":
         return "studying " + re.search(r"Đang học (\S+)", text(fragment)).group(1)
@@ -130,22 +140,31 @@ def grid(client, cell_id: int, campaign_id: int) -> dict[str, dict]:
         name = html.unescape(_GRID_NAME.search(row).group(1)).strip()
         overall = re.search(r"Chung: (.*?)</span>", row, re.S).group(1)
         campaign = text(_GRID_CAMPAIGN.search(row).group(1))
-        rows[name] = {"campaign": campaign if _RATIO.fullmatch(campaign) else "—",
-                      "overall": text(overall),
-                      "documents": [_grid_cell(s, f) for s, f in _GRID_CELL.findall(row)]}
+        rows[name] = {
+            "campaign": campaign if _RATIO.fullmatch(campaign) else "—",
+            "overall": text(overall),
+            "documents": [_grid_cell(s, f) for s, f in _GRID_CELL.findall(row)],
+        }
     return rows
 
 
 def api_grid(api, auth: dict, cell_id: int, campaign_id: int) -> dict[str, dict]:
     data = _json(api, f"{BASE}/reports/cells/{cell_id}/campaigns/{campaign_id}", auth)
-    return {m["full_name"]: {
-        "campaign": _json_ratio(m["progress"]), "overall": _rate(m["overall"]["percent"]),
-        "documents": [f"studying {_rate(d['sections']['percent'])}" if d["state"] == "studying"
-                      else d["state"] for d in m["documents"]]}
-        for m in data["members"]}
+    return {
+        m["full_name"]: {
+            "campaign": _json_ratio(m["progress"]),
+            "overall": _rate(m["overall"]["percent"]),
+            "documents": [
+                f"studying {_rate(d['sections']['percent'])}" if d["state"] == "studying" else d["state"]
+                for d in m["documents"]
+            ],
+        }
+        for m in data["members"]
+    }
 
 
 # The roll-up: /bao-cao/don-vi/<unit>?dot=<campaign> and its API twin.
+
 
 def rollup(client, unit_id: int, campaign_id: int | None = None) -> dict[str, tuple]:
     """Name of each child unit → tally; "Cộng" → the unit's total."""
@@ -162,12 +181,16 @@ def rollup(client, unit_id: int, campaign_id: int | None = None) -> dict[str, tu
 
 
 def _json_tally(tally: dict) -> tuple:
-    return (tally["members"], tally["completed"], tally["in_progress"], tally["not_started"],
-            _rate(tally["rate"]))
+    return (
+        tally["members"],
+        tally["completed"],
+        tally["in_progress"],
+        tally["not_started"],
+        _rate(tally["rate"]),
+    )
 
 
-def api_rollup(api, auth: dict, unit_id: int, campaign_id: int | None = None
-               ) -> dict[str, tuple]:
+def api_rollup(api, auth: dict, unit_id: int, campaign_id: int | None = None) -> dict[str, tuple]:
     query = f"?campaign={campaign_id}" if campaign_id else ""
     data = _json(api, f"{BASE}/reports/units/{unit_id}{query}", auth)
     lines = {line["unit"]["name"]: _json_tally(line["tally"]) for line in data["children"]}
@@ -177,9 +200,9 @@ def api_rollup(api, auth: dict, unit_id: int, campaign_id: int | None = None
 
 # The exports of a unit's subtree for one campaign.
 
+
 def _export_row(row) -> tuple:
-    unit, name, _code, done, total, percent, state, *_ = ("" if v is None else str(v)
-                                                           for v in row)
+    unit, name, _code, done, total, percent, state, *_ = ("" if v is None else str(v) for v in row)
     return name, (unit, done, total, percent, state)
 
 
@@ -201,9 +224,12 @@ def export_xlsx(client, unit_id: int, campaign_id: int) -> tuple[dict, dict]:
     rows = list(members_sheet.iter_rows(min_row=2, values_only=True))
     members = dict(_export_row(row) for row in rows)
     assert len(members) == len(rows), "a member is listed twice"
-    summary = {name: (members_, completed, in_progress, not_started, _rate(rate))
-               for name, members_, completed, in_progress, not_started, rate
-               in summary_sheet.iter_rows(min_row=2, values_only=True)}
+    summary = {
+        name: (members_, completed, in_progress, not_started, _rate(rate))
+        for name, members_, completed, in_progress, not_started, rate in summary_sheet.iter_rows(
+            min_row=2, values_only=True
+        )
+    }
     return members, summary
 
 
@@ -215,6 +241,7 @@ def exports(client, unit_id: int, campaign_id: int) -> tuple[dict, dict]:
 
 
 # Search: /tim-kiem.json as the search page's script asks it.
+
 
 def search(client, q: str) -> list[tuple[str, str]]:
     """(slug, status) of each hit, best first, on the first page."""

@@ -59,8 +59,9 @@ def restart(tmp_path, content_dir):
 
 @pytest.fixture
 def campaign(library, tree):
-    return make_campaign(library, [tree.grassroots], [STUDIED, HALF_READ],
-                         title="Học tập Quy định 37 và Nghị quyết 35")
+    return make_campaign(
+        library, [tree.grassroots], [STUDIED, HALF_READ], title="Học tập Quy định 37 và Nghị quyết 35"
+    )
 
 
 @pytest.fixture
@@ -71,13 +72,15 @@ def hoa(library, tree):
 def sign_in(app, member, hoa, role_users, again: bool = False) -> dict:
     """Everyone's clients. Signing in `again` uses the next one-time code: the one of this
     half-minute is already spent (the restored database remembers it)."""
-    clients = {"member": login(app.test_client(), member.username),
-               "hoa": login(app.test_client(), hoa.username), "api": app.test_client()}
+    clients = {
+        "member": login(app.test_client(), member.username),
+        "hoa": login(app.test_client(), hoa.username),
+        "api": app.test_client(),
+    }
     for name in ("committee", "editor"):
         user, secret = role_users[name]
         client = app.test_client()
-        client.post("/dang-nhap", data={"ten_dang_nhap": user.username,
-                                        "mat_khau": factories.PASSWORD})
+        client.post("/dang-nhap", data={"ten_dang_nhap": user.username, "mat_khau": factories.PASSWORD})
         code = pyotp.TOTP(secret).at(time.time() + (totp.STEP_SECONDS if again else 0))
         assert client.post("/dang-nhap/xac-thuc", data={"ma": code}).status_code == 302
         clients[name] = client
@@ -98,49 +101,59 @@ def changes_after_backup(people) -> None:
     actions.study(people["member"], HALF_READ)
     actions.study(people["hoa"], STUDIED)
     actions.publish_new(people["editor"], factories.editor_post(slug=NEW_DOCUMENT))
-    actions.publish_edit(people["editor"], STUDIED,
-                         noi_dung=lambda body: body + f"\n{LATE_SENTENCE}\n")
+    actions.publish_edit(people["editor"], STUDIED, noi_dung=lambda body: body + f"\n{LATE_SENTENCE}\n")
 
 
 AT_BACKUP = {
-    "grid": {AN: {"campaign": "50% (1/2)", "overall": "50%",
-                  "documents": ["done", "studying 50%"]},
-             BINH: NOTHING,
-             HOA: {"campaign": "0% (0/2)", "overall": "0%",
-                   "documents": ["studying 25%", "not_started"]},
-             CUONG: NOTHING},
-    "rollup": {"Chi bộ ấp 1": (2, 0, 1, 1, "0%"), "Chi bộ ấp 2": (2, 0, 1, 1, "0%"),
-               "Cộng": (4, 0, 2, 2, "0%")},
-    "csv": {AN: ("Chi bộ ấp 1", "1", "2", "50", "Đang học"),
-            BINH: ("Chi bộ ấp 1", "0", "2", "0", "Chưa học"),
-            HOA: ("Chi bộ ấp 2", "0", "2", "0", "Đang học"),
-            CUONG: ("Chi bộ ấp 2", "0", "2", "0", "Chưa học")},
+    "grid": {
+        AN: {"campaign": "50% (1/2)", "overall": "50%", "documents": ["done", "studying 50%"]},
+        BINH: NOTHING,
+        HOA: {"campaign": "0% (0/2)", "overall": "0%", "documents": ["studying 25%", "not_started"]},
+        CUONG: NOTHING,
+    },
+    "rollup": {
+        "Chi bộ ấp 1": (2, 0, 1, 1, "0%"),
+        "Chi bộ ấp 2": (2, 0, 1, 1, "0%"),
+        "Cộng": (4, 0, 2, 2, "0%"),
+    },
+    "csv": {
+        AN: ("Chi bộ ấp 1", "1", "2", "50", "Đang học"),
+        BINH: ("Chi bộ ấp 1", "0", "2", "0", "Chưa học"),
+        HOA: ("Chi bộ ấp 2", "0", "2", "0", "Đang học"),
+        CUONG: ("Chi bộ ấp 2", "0", "2", "0", "Chưa học"),
+    },
     "an": ("50% (1/2)", {STUDIED: "done", HALF_READ: "50% (1/2)"}),
     "hoa": ("0% (0/2)", {STUDIED: "25% (1/4)", HALF_READ: "0% (0/2)"}),
 }
 AFTER_CHANGES = {
-    "rollup": {"Chi bộ ấp 1": (2, 1, 0, 1, "50%"), "Chi bộ ấp 2": (2, 0, 1, 1, "0%"),
-               "Cộng": (4, 1, 1, 2, "25%")},
+    "rollup": {
+        "Chi bộ ấp 1": (2, 1, 0, 1, "50%"),
+        "Chi bộ ấp 2": (2, 0, 1, 1, "0%"),
+        "Cộng": (4, 1, 1, 2, "25%"),
+    },
     "an": ("100% (2/2)", {STUDIED: "done", HALF_READ: "done"}),
 }
 
 
 def _own(campaign, figures: tuple) -> dict:
     overall, documents = figures
-    return {"overall": overall, "campaigns": {campaign.id: {"progress": overall,
-                                                           "documents": documents}}}
+    return {"overall": overall, "campaigns": {campaign.id: {"progress": overall, "documents": documents}}}
 
 
 def _grid(people, tree, campaign) -> dict:
     committee = people["committee"]
-    return {**readers.grid(committee, tree.cell_a.id, campaign.id),
-            **readers.grid(committee, tree.cell_b.id, campaign.id)}
+    return {
+        **readers.grid(committee, tree.cell_a.id, campaign.id),
+        **readers.grid(committee, tree.cell_b.id, campaign.id),
+    }
 
 
 def _api_grid(people, tree, campaign) -> dict:
     api, auth = people["api"], people["committee_bearer"]
-    return {**readers.api_grid(api, auth, tree.cell_a.id, campaign.id),
-            **readers.api_grid(api, auth, tree.cell_b.id, campaign.id)}
+    return {
+        **readers.api_grid(api, auth, tree.cell_a.id, campaign.id),
+        **readers.api_grid(api, auth, tree.cell_b.id, campaign.id),
+    }
 
 
 @pytest.fixture
@@ -156,8 +169,7 @@ def restored(library, runner, restart, tmp_path, tree, campaign, member, hoa, ro
     # The changes are live: the restore has something to undo.
     assert readers.found_documents(before["member"], "suy thoái") == [NEW_DOCUMENT]
     assert readers.found_documents(before["member"], LATE_PHRASE) == [STUDIED]
-    assert readers.rollup(before["committee"], tree.grassroots.id, campaign.id) == \
-        AFTER_CHANGES["rollup"]
+    assert readers.rollup(before["committee"], tree.grassroots.id, campaign.id) == AFTER_CHANGES["rollup"]
     assert readers.my_study(before["member"]) == _own(campaign, AFTER_CHANGES["an"])
 
     done = runner.invoke(args=["handbook", "restore", str(saved), "--yes"])
@@ -186,8 +198,10 @@ def test_reports_are_as_at_backup_time(restored, tree, campaign):
     assert _api_grid(people, tree, campaign) == AT_BACKUP["grid"]
     committee = people["committee"]
     assert readers.rollup(committee, tree.grassroots.id, campaign.id) == AT_BACKUP["rollup"]
-    assert readers.api_rollup(people["api"], people["committee_bearer"], tree.grassroots.id,
-                              campaign.id) == AT_BACKUP["rollup"]
+    assert (
+        readers.api_rollup(people["api"], people["committee_bearer"], tree.grassroots.id, campaign.id)
+        == AT_BACKUP["rollup"]
+    )
     members, summary = readers.exports(committee, tree.grassroots.id, campaign.id)
     assert members == AT_BACKUP["csv"]
     assert summary == {"Chi bộ ấp 1": (2, 0, 1, 1, "0%"), "Chi bộ ấp 2": (2, 0, 1, 1, "0%")}
@@ -207,5 +221,4 @@ def test_after_the_restore_members_study_on_from_there(restored, tree, campaign)
     assert readers.my_study(people["member"])["overall"] == "50% (1/2)"
     actions.study(people["member"], HALF_READ)
     assert readers.my_study(people["member"])["overall"] == "100% (2/2)"
-    assert readers.rollup(people["committee"], tree.grassroots.id, campaign.id) == \
-        AFTER_CHANGES["rollup"]
+    assert readers.rollup(people["committee"], tree.grassroots.id, campaign.id) == AFTER_CHANGES["rollup"]

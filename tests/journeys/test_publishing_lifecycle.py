@@ -29,16 +29,23 @@ WITHIN = 2.0  # issue 17: a change is searchable within 2 s on every node
 @pytest.fixture
 def node_a(clients, library, bearers):
     build_index(library)
-    return {"member": clients["member"], "editor": clients["editor"],
-            "api": (library.test_client(), bearers["member"])}
+    return {
+        "member": clients["member"],
+        "editor": clients["editor"],
+        "api": (library.test_client(), bearers["member"]),
+    }
 
 
 @pytest.fixture
 def node_b(library, tmp_path, member, bearers):
     """A second node: same database and secret, its own index and follower."""
-    config = app_config(tmp_path / "node-b", Path(library.config["CONTENT_DIR"]),
-                        TESTING=True, WTF_CSRF_ENABLED=False,
-                        DATABASE_URL=library.config["DATABASE_URL"])
+    config = app_config(
+        tmp_path / "node-b",
+        Path(library.config["CONTENT_DIR"]),
+        TESTING=True,
+        WTF_CSRF_ENABLED=False,
+        DATABASE_URL=library.config["DATABASE_URL"],
+    )
     app = create_app(config)
     app.config["SEARCH_FOLLOW_SECONDS"] = FOLLOW_SECONDS
     with app.app_context():
@@ -48,8 +55,7 @@ def node_b(library, tmp_path, member, bearers):
         assert time.monotonic() < deadline, "node B never built its index"
         time.sleep(0.05)
     app.extensions[POOL].refresh_seconds = 0
-    yield {"member": login(app.test_client(), member.username),
-           "api": (app.test_client(), bearers["member"])}
+    yield {"member": login(app.test_client(), member.username), "api": (app.test_client(), bearers["member"])}
     follower.stop()
     close_all_sessions()
     get_db(app).engine.dispose()
@@ -65,21 +71,24 @@ def surfaces(node: dict, q: str) -> dict[str, str]:
         "json": member.get("/tim-kiem.json", query_string={"q": q}),
         "suggest": member.get("/tim-kiem/goi-y", query_string={"q": NUMBER[:2]}),
         "api": api.get("/api/v1/search", query_string={"q": q}, headers=headers),
-        "api suggest": api.get("/api/v1/search/suggest", query_string={"q": NUMBER[:2]},
-                               headers=headers),
+        "api suggest": api.get("/api/v1/search/suggest", query_string={"q": NUMBER[:2]}, headers=headers),
     }
     for name, response in answers.items():
         # A bare document number opens the document: a redirect the page is right to give.
-        assert response.status_code == 200 or (name == "page" and response.status_code == 302), \
-            (name, q, response.status_code)
-    return {name: response.headers.get("Location") or response.get_data(as_text=True)
-            for name, response in answers.items()}
+        assert response.status_code == 200 or (name == "page" and response.status_code == 302), (
+            name,
+            q,
+            response.status_code,
+        )
+    return {
+        name: response.headers.get("Location") or response.get_data(as_text=True)
+        for name, response in answers.items()
+    }
 
 
 def found_by(node: dict, q: str) -> set[bool]:
     """Whether each search surface finds the document for the phrase `q`."""
-    return {SLUG in body for name, body in surfaces(node, f'"{q}"').items()
-            if not name.endswith("suggest")}
+    return {SLUG in body for name, body in surfaces(node, f'"{q}"').items() if not name.endswith("suggest")}
 
 
 def finds(node: dict, q: str) -> bool:
@@ -103,12 +112,12 @@ def body(member) -> str:
 
 
 def edit(editor, marker: str, **changes) -> None:
-    publish_edit(editor, SLUG, noi_dung=f"## Phần I. Tình hình\n\nĐoạn sửa {marker} của "
-                                        "biên tập viên.\n", **changes)
+    publish_edit(
+        editor, SLUG, noi_dung=f"## Phần I. Tình hình\n\nĐoạn sửa {marker} của biên tập viên.\n", **changes
+    )
 
 
-def test_correcting_a_published_document_three_times_keeps_search_answering_everywhere(
-        node_a, node_b):
+def test_correcting_a_published_document_three_times_keeps_search_answering_everywhere(node_a, node_b):
     markers = ("zqvmot", "zqvhai", "zqvba")
     assert finds(node_a, "bảo vệ nền tảng tư tưởng") and finds(node_b, "bảo vệ nền tảng tư tưởng")
     previous = "bảo vệ nền tảng tư tưởng"
@@ -123,20 +132,17 @@ def test_correcting_a_published_document_three_times_keeps_search_answering_ever
         assert all(SLUG in answer for name, answer in surfaces(node, NUMBER).items())
 
 
-def test_archiving_then_reverting_and_republishing_is_followed_by_search_on_both_nodes(
-        node_a, node_b):
+def test_archiving_then_reverting_and_republishing_is_followed_by_search_on_both_nodes(node_a, node_b):
     editor = node_a["editor"]
     edit(editor, "zqvmot")
     wait_until(node_b, "zqvmot", present=True)
-    response = editor.post(f"/bien-tap/van-ban/{SLUG}", data={"hanh_dong": "luu-tru",
-                                                               "phien_ban": "2"})
+    response = editor.post(f"/bien-tap/van-ban/{SLUG}", data={"hanh_dong": "luu-tru", "phien_ban": "2"})
     assert response.status_code == 302
     for node in (node_a, node_b):
         wait_until(node, "zqvmot", present=False)
         assert SLUG not in surfaces(node, NUMBER)["suggest"]
     # Back to the original text as a new revision, then published again.
-    assert editor.post(f"/bien-tap/van-ban/{SLUG}/khoi-phuc/1",
-                       data={"phien_ban": "2"}).status_code == 302
+    assert editor.post(f"/bien-tap/van-ban/{SLUG}/khoi-phuc/1", data={"phien_ban": "2"}).status_code == 302
     publish_edit(editor, SLUG)
     for node in (node_a, node_b):
         wait_until(node, "bảo vệ nền tảng tư tưởng", present=True)

@@ -13,14 +13,18 @@ from tests.unit.study.helpers import make_campaign
 
 OLD, REPLACEMENT, OTHER = "nghi-quyet-35", "nghi-quyet-45", "quy-dinh-37"
 NEW_RESOLUTION = {
-    "slug": REPLACEMENT, "so_hieu": "45-NQ/TW", "loai": "Nghị quyết",
+    "slug": REPLACEMENT,
+    "so_hieu": "45-NQ/TW",
+    "loai": "Nghị quyết",
     "tieu_de": "Về tiếp tục tăng cường bảo vệ nền tảng tư tưởng của Đảng trong tình hình mới",
-    "co_quan_ban_hanh": "Bộ Chính trị", "ngay_ban_hanh": "2025-01-15", "hieu_luc": "in_force",
+    "co_quan_ban_hanh": "Bộ Chính trị",
+    "ngay_ban_hanh": "2025-01-15",
+    "hieu_luc": "in_force",
     "trich_yeu": "Nghị quyết về bảo vệ nền tảng tư tưởng của Đảng trên không gian mạng.",
     "tu_khoa": "tư tưởng, mạng xã hội",
     "noi_dung": "## Phần I. Tình hình mới\n\nBảo vệ nền tảng tư tưởng của Đảng trên không "
-                "gian mạng.\n\n## Phần II. Nhiệm vụ\n\nĐảng viên đấu tranh phản bác quan điểm "
-                "sai trái, thù địch.\n",
+    "gian mạng.\n\n## Phần II. Nhiệm vụ\n\nĐảng viên đấu tranh phản bác quan điểm "
+    "sai trái, thù địch.\n",
 }
 SUBJECT = "bảo vệ nền tảng tư tưởng"  # both resolutions are about it
 AN, BINH = "Nguyễn Văn An", "Tran Thi Binh"
@@ -28,8 +32,9 @@ AN, BINH = "Nguyễn Văn An", "Tran Thi Binh"
 
 @pytest.fixture
 def campaign(library, tree):
-    return make_campaign(library, [tree.grassroots], [OLD, OTHER],
-                         title="Học tập Nghị quyết 35 và Quy định 37")
+    return make_campaign(
+        library, [tree.grassroots], [OLD, OTHER], title="Học tập Nghị quyết 35 và Quy định 37"
+    )
 
 
 @pytest.fixture
@@ -86,22 +91,35 @@ def test_search_labels_the_old_document_replaced(replaced):
     assert (statuses[OLD], statuses[REPLACEMENT]) == ("replaced", "in_force")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ranking (search.service/ranking) knows nothing of replacement: the replaced "
-    "Nghị quyết 35 outranks its replacement for the subject they share (issue 21)"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "ranking (search.service/ranking) knows nothing of replacement: the replaced "
+        "Nghị quyết 35 outranks its replacement for the subject they share (issue 21)"
+    ),
+)
 def test_search_puts_the_document_in_force_first(replaced):
     assert readers.found_documents(replaced["member"], SUBJECT)[:2] == [REPLACEMENT, OLD]
 
 
 def test_the_campaign_still_holds_and_counts_the_old_document(replaced, tree, campaign):
-    own = {"overall": "50% (1/2)", "campaigns": {campaign.id: {
-        "progress": "50% (1/2)", "documents": {OLD: "done", OTHER: "0% (0/4)"}}}}
+    own = {
+        "overall": "50% (1/2)",
+        "campaigns": {campaign.id: {"progress": "50% (1/2)", "documents": {OLD: "done", OTHER: "0% (0/4)"}}},
+    }
     assert readers.my_study(replaced["member"]) == own
     line = replaced["member"].get(f"/hoc-tap/dot/{campaign.id}").get_data(as_text=True)
     assert "Nghị quyết 35-NQ/TW" in readers.text(line)
     actions.study(replaced["secretary"], OLD)  # studying it still works after the replacement
-    grid = {AN: {"campaign": "50% (1/2)", "overall": "50%", "documents": ["done", "not_started"]},
-            BINH: {"campaign": "50% (1/2)", "overall": "50%", "documents": ["done", "not_started"]}}
+    grid = {
+        AN: {"campaign": "50% (1/2)", "overall": "50%", "documents": ["done", "not_started"]},
+        BINH: {"campaign": "50% (1/2)", "overall": "50%", "documents": ["done", "not_started"]},
+    }
     assert readers.grid(replaced["secretary"], tree.cell_a.id, campaign.id) == grid
-    assert readers.rollup(replaced["committee"], tree.grassroots.id, campaign.id)[
-        "Chi bộ ấp 1"] == (2, 0, 2, 0, "0%")
+    assert readers.rollup(replaced["committee"], tree.grassroots.id, campaign.id)["Chi bộ ấp 1"] == (
+        2,
+        0,
+        2,
+        0,
+        "0%",
+    )

@@ -26,8 +26,9 @@ from tests.web.api.conftest import BASE, bearer, sign_in
 MAKEFILE = Path(__file__).resolve().parents[2] / "Makefile"
 SLUG = "quy-dinh-37"
 WRONG = "Đảng viên không được nói, viết, làm trái Cương lĩnh chính trị và Điều lệ Đảng."
-CORRECTED = ("Đảng viên không được nói, viết, làm trái Cương lĩnh chính trị, Điều lệ Đảng; "
-             "phải giữ gìn sự liêm khiết.")
+CORRECTED = (
+    "Đảng viên không được nói, viết, làm trái Cương lĩnh chính trị, Điều lệ Đảng; phải giữ gìn sự liêm khiết."
+)
 FILE_ADDITION = "Chi bộ kiểm điểm việc thực hiện quy định này hằng năm."
 # Words found in no other text of the test library: a hit is the new text's.
 CORRECTED_QUERY, ADDITION_QUERY = "liêm khiết", "kiểm điểm hằng năm"
@@ -38,8 +39,7 @@ def startup_commands() -> list[list[str]]:
     not including, the server (`serve`)."""
     recipe = MAKEFILE.read_text(encoding="utf-8").split("\nrun: $(STAMP)\n", 1)[1]
     lines = itertools.takewhile(lambda line: line.startswith("\t"), recipe.split("\n"))
-    commands = [line.split("flask handbook ", 1)[1].split() for line in lines
-                if "flask handbook " in line]
+    commands = [line.split("flask handbook ", 1)[1].split() for line in lines if "flask handbook " in line]
     assert commands[-1][0] == "serve", "make run no longer ends by serving"
     return commands[:-1]
 
@@ -48,7 +48,7 @@ def startup_commands() -> list[list[str]]:
 class Start:
     app: Flask
     outputs: dict[str, str]  # command → what it printed
-    stopped_at: str | None   # the command that failed, if one did
+    stopped_at: str | None  # the command that failed, if one did
 
     def password(self, username: str) -> str:
         """The demo account's password as `demo` printed it (it sets new ones each run)."""
@@ -61,8 +61,9 @@ def start(tmp_path, content_dir):
     apps = []
 
     def run() -> Start:
-        app = create_app(app_config(tmp_path / "instance", content_dir, ENV_NAME="development",
-                                    WTF_CSRF_ENABLED=False))
+        app = create_app(
+            app_config(tmp_path / "instance", content_dir, ENV_NAME="development", WTF_CSRF_ENABLED=False)
+        )
         apps.append(app)
         runner, outputs = app.test_cli_runner(), {}
         for args in startup_commands():
@@ -90,9 +91,11 @@ def served(started: Start, text: str, query: str) -> dict[str, bool]:
     token = sign_in(api, "demo.member", started.password("demo.member")).get_json()["token"]
     document = api.get(f"{BASE}/documents/{SLUG}", headers=bearer(token)).get_json()
     found = member.get("/tim-kiem", query_string={"q": query}).get_data(as_text=True)
-    return {"page": text in member.get(f"/van-ban/{SLUG}").get_data(as_text=True),
-            "search": f"/van-ban/{SLUG}" in found,
-            "api": text in document["html"]}
+    return {
+        "page": text in member.get(f"/van-ban/{SLUG}").get_data(as_text=True),
+        "search": f"/van-ban/{SLUG}" in found,
+        "api": text in document["html"],
+    }
 
 
 EVERYWHERE = {"page": True, "search": True, "api": True}
@@ -125,14 +128,15 @@ def test_restarting_make_run_keeps_what_editors_published(start, content_dir):
     # make stopped there; the instance started before still serves the correction.
     assert served(second, CORRECTED, CORRECTED_QUERY) == EVERYWHERE
 
-    export = third.app.test_cli_runner().invoke(
-        args=["handbook", "export-content", str(content_dir)])
+    export = third.app.test_cli_runner().invoke(args=["handbook", "export-content", str(content_dir)])
     assert export.exit_code == 0, export.output
     assert CORRECTED in path.read_text(encoding="utf-8")
     fourth = start()
     assert fourth.stopped_at is None, fourth.outputs
-    assert "có phiên bản mới: 0, không đổi: 3, giữ bản trong ứng dụng: 0, xung đột: 0, lỗi: 0" \
+    assert (
+        "có phiên bản mới: 0, không đổi: 3, giữ bản trong ứng dụng: 0, xung đột: 0, lỗi: 0"
         in fourth.outputs["import-content"]
+    )
     assert served(fourth, FILE_ADDITION, ADDITION_QUERY) == NOWHERE  # the export replaced it
 
     # The reviewed file change, merged into the exported text, comes in as a new revision.

@@ -37,8 +37,10 @@ from tests.postgres import URL, requires_postgres
 
 pytestmark = [
     requires_postgres,
-    pytest.mark.skipif(shutil.which("redis-server") is None,
-                       reason="redis-server is not on PATH (Debian package redis-server)"),
+    pytest.mark.skipif(
+        shutil.which("redis-server") is None,
+        reason="redis-server is not on PATH (Debian package redis-server)",
+    ),
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,8 +98,14 @@ class Browser:
         self.base = base
         self.cookies: dict[str, str] = {}
 
-    def call(self, method: str, path: str, form: dict | None = None, body: dict | None = None,
-             token: str | None = None) -> tuple[int, str]:
+    def call(
+        self,
+        method: str,
+        path: str,
+        form: dict | None = None,
+        body: dict | None = None,
+        token: str | None = None,
+    ) -> tuple[int, str]:
         headers = {"User-Agent": "handbook-multinode-test"}
         data = None
         if form is not None:
@@ -127,8 +135,7 @@ class Browser:
         return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
     def login(self, username: str, password: str = factories.PASSWORD) -> int:
-        form = {"csrf_token": self.csrf("/dang-nhap"), "ten_dang_nhap": username,
-                "mat_khau": password}
+        form = {"csrf_token": self.csrf("/dang-nhap"), "ten_dang_nhap": username, "mat_khau": password}
         return self.call("POST", "/dang-nhap", form=form)[0]
 
     def login_with_code(self, username: str, secret: str) -> None:
@@ -149,9 +156,12 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
     redis = pytest.importorskip("redis")
     port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                             "--save", "", "--appendonly", "no"],
-                            cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
 
     def answers() -> bool:
@@ -174,17 +184,22 @@ def database(tmp_path_factory) -> Iterator[tuple[str, str]]:
     admin = create_engine(URL)
     with admin.begin() as connection:
         connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}"))
-    app = create_app({"ENV_NAME": "testing", "SECRET_KEY": "test-secret-key",
-                      "DATABASE_URL": schema_url(), "CONTENT_DIR": str(TEST_CONTENT),
-                      "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("setup-index")),
-                      **FAST_PASSWORD_HASHING})
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE_URL": schema_url(),
+            "CONTENT_DIR": str(TEST_CONTENT),
+            "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("setup-index")),
+            **FAST_PASSWORD_HASHING,
+        }
+    )
     try:
         migrate.upgrade(app)
         assert not import_folder(app, TEST_CONTENT).problems
         tree = factories.make_tree(app)
         secret = factories.new_totp_secret()
-        factories.make_user(app, EDITOR_NAME, cell=tree.cell_c, grants=((EDITOR, None),),
-                            totp_secret=secret)
+        factories.make_user(app, EDITOR_NAME, cell=tree.cell_c, grants=((EDITOR, None),), totp_secret=secret)
         factories.make_user(app, MEMBER_NAME, cell=tree.cell_a)
         factories.make_user(app, TARGET_NAME, cell=tree.cell_b)
         get_db(app).engine.dispose()
@@ -198,18 +213,21 @@ def database(tmp_path_factory) -> Iterator[tuple[str, str]]:
 
 def node_env(workdir: Path, database_url: str, redis_url: str, secret_key: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HANDBOOK_")}
-    env.update({
-        "FLASK_APP": "wsgi", "PYTHONPATH": str(ROOT),
-        "HANDBOOK_ENV_NAME": "production",
-        "HANDBOOK_SECRET_KEY": secret_key,            # the same on every node
-        "HANDBOOK_DATABASE_URL": database_url,
-        "HANDBOOK_RATELIMIT_STORAGE_URI": redis_url,
-        "HANDBOOK_SEARCH_INDEX_DIR": str(workdir / "search_index"),  # local to the node
-        "HANDBOOK_CONTENT_DIR": str(TEST_CONTENT),
-        "HANDBOOK_ATTACHMENTS_DIR": str(workdir / "attachments"),
-        "HANDBOOK_PUBLISH_DUE_SECONDS": str(SCHEDULER_SECONDS),
-        **{f"HANDBOOK_{k}": str(v) for k, v in FAST_PASSWORD_HASHING.items()},
-    })
+    env.update(
+        {
+            "FLASK_APP": "wsgi",
+            "PYTHONPATH": str(ROOT),
+            "HANDBOOK_ENV_NAME": "production",
+            "HANDBOOK_SECRET_KEY": secret_key,  # the same on every node
+            "HANDBOOK_DATABASE_URL": database_url,
+            "HANDBOOK_RATELIMIT_STORAGE_URI": redis_url,
+            "HANDBOOK_SEARCH_INDEX_DIR": str(workdir / "search_index"),  # local to the node
+            "HANDBOOK_CONTENT_DIR": str(TEST_CONTENT),
+            "HANDBOOK_ATTACHMENTS_DIR": str(workdir / "attachments"),
+            "HANDBOOK_PUBLISH_DUE_SECONDS": str(SCHEDULER_SECONDS),
+            **{f"HANDBOOK_{k}": str(v) for k, v in FAST_PASSWORD_HASHING.items()},
+        }
+    )
     return env
 
 
@@ -223,15 +241,43 @@ def cluster(tmp_path_factory, database, redis_url) -> Iterator[Cluster]:
             workdir = tmp_path_factory.mktemp(f"node-{name}")
             env = node_env(workdir, database_url, redis_url, secret_key)
             # The deploy step of docs/deployment.md: build the node's replica before serving.
-            subprocess.run([sys.executable, "-m", "flask", "handbook", "reindex", "--if-needed"],
-                           cwd=ROOT, env=env, check=True, capture_output=True, timeout=60)
+            subprocess.run(
+                [sys.executable, "-m", "flask", "handbook", "reindex", "--if-needed"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
             port = free_port()
             log = open(workdir / "gunicorn.log", "wb")  # closed with the process
-            procs.append((subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-                 "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-                 "--graceful-timeout", "5", "wsgi:app"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log))
+            procs.append(
+                (
+                    subprocess.Popen(
+                        [
+                            sys.executable,
+                            "-m",
+                            "gunicorn",
+                            "-c",
+                            str(ROOT / "gunicorn.conf.py"),
+                            "-w",
+                            "2",
+                            "-b",
+                            f"127.0.0.1:{port}",
+                            "--log-level",
+                            "warning",
+                            "--graceful-timeout",
+                            "5",
+                            "wsgi:app",
+                        ],
+                        cwd=ROOT,
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                    ),
+                    log,
+                )
+            )
             bases.append(f"http://127.0.0.1:{port}")
         for (proc, _log), base in zip(procs, bases, strict=True):
             wait_until(lambda base=base: _answers(base), f"gunicorn at {base}", proc)
@@ -250,10 +296,16 @@ def _answers(base: str) -> bool:
 
 
 def _publish_form(csrf: str, word: str) -> dict:
-    return {**factories.editor_post(
-        slug=f"ket-luan-{word}", so_hieu="921-KL/TW", tieu_de=f"Kết luận thử hai nút {word}",
-        noi_dung=f"Mở đầu.\n\n## Phần I. Nội dung\n\nTừ khóa riêng {word} để tìm.\n"),
-        "csrf_token": csrf, "hanh_dong": "xuat-ban"}
+    return {
+        **factories.editor_post(
+            slug=f"ket-luan-{word}",
+            so_hieu="921-KL/TW",
+            tieu_de=f"Kết luận thử hai nút {word}",
+            noi_dung=f"Mở đầu.\n\n## Phần I. Nội dung\n\nTừ khóa riêng {word} để tìm.\n",
+        ),
+        "csrf_token": csrf,
+        "hanh_dong": "xuat-ban",
+    }
 
 
 def _found(browser: Browser, word: str, token: str | None = None) -> set[str]:
@@ -276,21 +328,22 @@ def editor(cluster) -> Browser:
 def reader(cluster) -> tuple[Browser, str]:
     """A member on node B, with an API token."""
     browser = Browser(cluster.b)
-    status, body = browser.call("POST", "/api/v1/auth/token",
-                                body={"username": MEMBER_NAME, "password": factories.PASSWORD})
+    status, body = browser.call(
+        "POST", "/api/v1/auth/token", body={"username": MEMBER_NAME, "password": factories.PASSWORD}
+    )
     assert status == 201, body
     return browser, json.loads(body)["token"]
 
 
-def _until_found_on_b(reader, word: str, slugs: set[str], started: float,
-                      gone: str | None = None) -> float:
+def _until_found_on_b(reader, word: str, slugs: set[str], started: float, gone: str | None = None) -> float:
     """Seconds until node B finds `slugs` for `word` and, for `gone`, nothing: on two
     consecutive searches, since each of its workers refreshes its own searcher."""
     browser, token = reader
 
     def settled() -> bool:
         return _found(browser, word, token) == slugs and (
-            gone is None or _found(browser, gone, token) == set())
+            gone is None or _found(browser, gone, token) == set()
+        )
 
     while not (settled() and settled()):
         assert time.monotonic() - started < SEARCH_WITHIN_S, f"{word} not as expected on node B"
@@ -298,8 +351,7 @@ def _until_found_on_b(reader, word: str, slugs: set[str], started: float,
     return time.monotonic() - started
 
 
-def test_published_on_node_a_is_found_on_node_b_within_5_s(cluster, editor, reader,
-                                                           record_property):
+def test_published_on_node_a_is_found_on_node_b_within_5_s(cluster, editor, reader, record_property):
     word = "zqv" + secrets.token_hex(4)
     reader, token = reader
     assert _found(reader, word, token) == set()
@@ -329,16 +381,23 @@ def test_failed_logins_on_both_nodes_count_together(cluster):
 
 def test_each_correction_on_node_a_replaces_the_text_on_node_b(cluster, editor, reader):
     first = "zqv" + secrets.token_hex(4)
-    form = {**_publish_form(editor.csrf("/bien-tap/moi"), first), "so_hieu": "922-KL/TW",
-            "slug": f"ket-luan-sua-{first}", "tieu_de": "Kết luận thử sửa trên hai nút"}
+    form = {
+        **_publish_form(editor.csrf("/bien-tap/moi"), first),
+        "so_hieu": "922-KL/TW",
+        "slug": f"ket-luan-sua-{first}",
+        "tieu_de": "Kết luận thử sửa trên hai nút",
+    }
     assert editor.call("POST", "/bien-tap/moi", form=form)[0] == 302
     slug, previous = form["slug"], first
     _until_found_on_b(reader, first, {slug}, time.monotonic())
     for revision in (1, 2):
         word = "zqv" + secrets.token_hex(4)
-        edit = {**form, "csrf_token": editor.csrf(f"/bien-tap/van-ban/{slug}"),
-                "phien_ban": str(revision),
-                "noi_dung": f"Mở đầu.\n\n## Phần I. Nội dung\n\nTừ khóa riêng {word}.\n"}
+        edit = {
+            **form,
+            "csrf_token": editor.csrf(f"/bien-tap/van-ban/{slug}"),
+            "phien_ban": str(revision),
+            "noi_dung": f"Mở đầu.\n\n## Phần I. Nội dung\n\nTừ khóa riêng {word}.\n",
+        }
         started = time.monotonic()
         status, body = editor.call("POST", f"/bien-tap/van-ban/{slug}", form=edit)
         assert status == 302, body
@@ -348,24 +407,37 @@ def test_each_correction_on_node_a_replaces_the_text_on_node_b(cluster, editor, 
 
 
 def test_a_scheduled_document_goes_live_once_on_its_own_in_the_editors_name(
-        cluster, editor, reader, database):
+    cluster, editor, reader, database
+):
     word = "zqv" + secrets.token_hex(4)
-    form = {**_publish_form(editor.csrf("/bien-tap/moi"), word), "so_hieu": "923-KL/TW",
-            "slug": f"ket-luan-hen-{word}", "hanh_dong": "hen-gio",
-            "xuat_ban_luc": "2099-01-01T08:00"}
+    form = {
+        **_publish_form(editor.csrf("/bien-tap/moi"), word),
+        "so_hieu": "923-KL/TW",
+        "slug": f"ket-luan-hen-{word}",
+        "hanh_dong": "hen-gio",
+        "xuat_ban_luc": "2099-01-01T08:00",
+    }
     assert editor.call("POST", "/bien-tap/moi", form=form)[0] == 302
     engine = create_engine(database[0])
     try:
         with engine.begin() as connection:
-            connection.execute(text("UPDATE documents SET publish_at = now() WHERE slug = :slug"),
-                               {"slug": form["slug"]})
+            connection.execute(
+                text("UPDATE documents SET publish_at = now() WHERE slug = :slug"), {"slug": form["slug"]}
+            )
         # Nobody opens any page: the nodes' schedulers publish it.
         _until_found_on_b(reader, word, {form["slug"]}, time.monotonic())
         with engine.connect() as connection:
-            published = connection.execute(text(
-                "SELECT a.actor FROM audit_events a JOIN documents d ON d.id = a.target_id "
-                "WHERE a.action = 'document.publish' AND d.slug = :slug"),
-                {"slug": form["slug"]}).scalars().all()
+            published = (
+                connection.execute(
+                    text(
+                        "SELECT a.actor FROM audit_events a JOIN documents d ON d.id = a.target_id "
+                        "WHERE a.action = 'document.publish' AND d.slug = :slug"
+                    ),
+                    {"slug": form["slug"]},
+                )
+                .scalars()
+                .all()
+            )
     finally:
         engine.dispose()
     assert published == [EDITOR_NAME]  # once, by four workers on two nodes

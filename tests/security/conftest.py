@@ -28,8 +28,10 @@ def attachment(library, clients) -> Attachment:
     """A PDF attached to the test document through the real upload form."""
     editor = clients["editor"]
     response = editor.post(
-        f"/bien-tap/van-ban/{SLUG}/tep-dinh-kem", content_type="multipart/form-data",
-        data={"tep": (io.BytesIO(PDF), "Quyết định.pdf"), "csrf_token": form_token(editor)})
+        f"/bien-tap/van-ban/{SLUG}/tep-dinh-kem",
+        content_type="multipart/form-data",
+        data={"tep": (io.BytesIO(PDF), "Quyết định.pdf"), "csrf_token": form_token(editor)},
+    )
     assert response.status_code == 303, response.status_code
     with get_db(library).sessions() as session:
         return session.scalars(select(Attachment)).one()
@@ -38,9 +40,15 @@ def attachment(library, clients) -> Attachment:
 @pytest.fixture
 def real_ids(tree, member, campaign, attachment) -> dict:
     """Path values that reach real rows, so GET pages answer 200 and not just 404."""
-    return {"unit_id": tree.cell_a.id, "user_id": member.id, "campaign_id": campaign.id,
-            "attachment_id": attachment.id, "filename": attachment.filename,
-            "slug": SLUG, "number": 1}
+    return {
+        "unit_id": tree.cell_a.id,
+        "user_id": member.id,
+        "campaign_id": campaign.id,
+        "attachment_id": attachment.id,
+        "filename": attachment.filename,
+        "slug": SLUG,
+        "number": 1,
+    }
 
 
 def form_token(client, path: str = "/") -> str:
@@ -51,14 +59,14 @@ def form_token(client, path: str = "/") -> str:
 
 def build_url(rule, ids: dict) -> str:
     """The rule's URL with the given values; any other `…_id` is a missing row."""
-    values = {arg: ids.get(arg, MISSING if arg.endswith("_id") else SLUG)
-              for arg in rule.arguments}
+    values = {arg: ids.get(arg, MISSING if arg.endswith("_id") else SLUG) for arg in rule.arguments}
     return rule.build(values)[1]
 
 
 def rules(app, methods: set[str]):
-    return sorted((r for r in app.url_map.iter_rules() if r.methods & methods),
-                  key=lambda r: (r.rule, r.endpoint))
+    return sorted(
+        (r for r in app.url_map.iter_rules() if r.methods & methods), key=lambda r: (r.rule, r.endpoint)
+    )
 
 
 class PageScan(HTMLParser):
@@ -103,8 +111,10 @@ def inline_code(html: str) -> list[str]:
             found.append("<script> without src")
         if tag == "style":
             found.append("<style>")
-        found += [f"<{tag} {name}=…>" for name in attrs
-                  if name.startswith("on") or name == "style"]
-        found += [f"<{tag} {name}=javascript:…>" for name, value in attrs.items()
-                  if value and "javascript:" in value.replace(" ", "").lower()]
+        found += [f"<{tag} {name}=…>" for name in attrs if name.startswith("on") or name == "style"]
+        found += [
+            f"<{tag} {name}=javascript:…>"
+            for name, value in attrs.items()
+            if value and "javascript:" in value.replace(" ", "").lower()
+        ]
     return found

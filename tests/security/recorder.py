@@ -42,8 +42,10 @@ def record_reads(app: Flask) -> dict[str, dict[str, set[str]]]:
     def collect(_error=None) -> None:
         # Only what the request parsed: reading .form here would parse it now.
         parsed = request.__dict__
-        names = {"query": _asked(parsed.get("args")),
-                 "form": _asked(parsed.get("form")) | _asked(parsed.get("files"))}
+        names = {
+            "query": _asked(parsed.get("args")),
+            "form": _asked(parsed.get("form")) | _asked(parsed.get("files")),
+        }
         seen = reads.setdefault(request.endpoint or "", {"query": set(), "form": set()})
         for kind, asked in names.items():
             seen[kind] |= asked

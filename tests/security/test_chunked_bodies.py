@@ -23,19 +23,36 @@ def stored_events(app) -> int:
 
 def one_event_padded_to(size: int) -> bytes:
     """A valid batch of one event, padded with JSON whitespace to size bytes."""
-    batch = json.dumps({"events": [{
-        "id": "chunked-0001", "document": "quy-dinh-37", "anchor": "", "seconds": 5,
-        "occurred_at": "2024-01-01T00:00:00+07:00"}]}).encode()
+    batch = json.dumps(
+        {
+            "events": [
+                {
+                    "id": "chunked-0001",
+                    "document": "quy-dinh-37",
+                    "anchor": "",
+                    "seconds": 5,
+                    "occurred_at": "2024-01-01T00:00:00+07:00",
+                }
+            ]
+        }
+    ).encode()
     return batch[:-1] + b" " * (size - len(batch)) + b"}"
 
 
 def post_chunked(client, url: str, body: bytes, **headers):
     """As gunicorn passes a chunked body on: the stream ends itself, and its length is
     unknown (Werkzeug ignores the Content-Length the test client adds beside chunked)."""
-    response = client.post(url, input_stream=io.BytesIO(body), headers={
-        "Transfer-Encoding": "chunked", "Content-Type": "application/json",
-        "Accept": "application/json", **headers},
-        environ_overrides={"wsgi.input_terminated": True})
+    response = client.post(
+        url,
+        input_stream=io.BytesIO(body),
+        headers={
+            "Transfer-Encoding": "chunked",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            **headers,
+        },
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert response.request.content_length is None
     return response
 

@@ -36,13 +36,20 @@ def app(app):
 
 def login(client, username: str, secret: str | None = None):
     """Log in through the real forms, each with the token its page carries."""
-    response = client.post(LOGIN, data={"ten_dang_nhap": username, "mat_khau": factories.PASSWORD,
-                                         "csrf_token": form_token(client, LOGIN)})
+    response = client.post(
+        LOGIN,
+        data={
+            "ten_dang_nhap": username,
+            "mat_khau": factories.PASSWORD,
+            "csrf_token": form_token(client, LOGIN),
+        },
+    )
     assert response.status_code == 302, response.status_code
     if secret:
         step = "/dang-nhap/xac-thuc"
-        response = client.post(step, data={"ma": factories.totp_now(secret),
-                                           "csrf_token": form_token(client, step)})
+        response = client.post(
+            step, data={"ma": factories.totp_now(secret), "csrf_token": form_token(client, step)}
+        )
         assert response.status_code == 302, response.status_code
     return client
 
@@ -58,8 +65,10 @@ def clients(library, member, role_users) -> dict:
 def snapshot(app) -> dict[str, list[str]]:
     """Every row of every table, to compare before and after a refused request."""
     with get_db(app).sessions() as session:
-        return {table.name: sorted(repr(tuple(row)) for row in session.execute(select(table)))
-                for table in Base.metadata.sorted_tables}
+        return {
+            table.name: sorted(repr(tuple(row)) for row in session.execute(select(table)))
+            for table in Base.metadata.sorted_tables
+        }
 
 
 def changed_tables(before: dict, after: dict) -> list[str]:
@@ -99,21 +108,25 @@ def later(monkeypatch, library):
 
 @pytest.mark.parametrize("token", ["none", "other session", "expired"])
 def test_every_state_changing_form_refuses_a_bad_token_and_changes_nothing(
-        library, clients, real_ids, later, token):
-    tokens = {role: form_token(client, LOGIN if role == "anon" else "/")
-              for role, client in clients.items()}
+    library, clients, real_ids, later, token
+):
+    tokens = {role: form_token(client, LOGIN if role == "anon" else "/") for role, client in clients.items()}
     if token == "expired":
         later()
     before, failures = snapshot(library), []
     for rule in form_rules(library):
         role, url = sender(library, rule.endpoint), build_url(rule, real_ids)
-        data = {"none": {}, "expired": {"csrf_token": tokens[role]},
-                "other session": {"csrf_token": tokens["admin" if role != "admin" else "member"]}}
+        data = {
+            "none": {},
+            "expired": {"csrf_token": tokens[role]},
+            "other session": {"csrf_token": tokens["admin" if role != "admin" else "member"]},
+        }
         response = send(clients[role], rule, url, data[token])
         after = snapshot(library)
         if not is_csrf_refusal(response) or after != before:
-            failures.append(f"{role:9} {rule.rule} → {response.status_code}, "
-                            f"changed {changed_tables(before, after)}")
+            failures.append(
+                f"{role:9} {rule.rule} → {response.status_code}, changed {changed_tables(before, after)}"
+            )
         before = after
     assert not failures, "\n".join(failures)
     assert len(form_rules(library)) > 40
@@ -122,20 +135,22 @@ def test_every_state_changing_form_refuses_a_bad_token_and_changes_nothing(
 def test_the_right_token_gets_every_route_past_the_check(library, clients, real_ids):
     """Control: the refusals above come from the token alone. (Tokens are read first:
     some routes end the very sessions that later requests use.)"""
-    tokens = {role: form_token(client, LOGIN if role == "anon" else "/")
-              for role, client in clients.items()}
+    tokens = {role: form_token(client, LOGIN if role == "anon" else "/") for role, client in clients.items()}
     for rule in form_rules(library):
         role = sender(library, rule.endpoint)
-        response = send(clients[role], rule, build_url(rule, real_ids),
-                        {"csrf_token": tokens[role]})
+        response = send(clients[role], rule, build_url(rule, real_ids), {"csrf_token": tokens[role]})
         assert not is_csrf_refusal(response), rule.rule
 
 
 # Representative changes: each refused above leaves its rows untouched; here the same
 # request with the right token changes them, so that check could have failed.
 CHANGES = [
-    ("admin.unit_create", "admin",
-     {"ma": "HU-XA-9", "ten": "Chi bộ ấp 9", "cap": CELL, "ma_cap_tren": "HU-XA"}, "units"),
+    (
+        "admin.unit_create",
+        "admin",
+        {"ma": "HU-XA-9", "ten": "Chi bộ ấp 9", "cap": CELL, "ma_cap_tren": "HU-XA"},
+        "units",
+    ),
     ("admin.unit_rename", "admin", {"ten": "Chi bộ ấp Một"}, "units"),
     ("admin.member_update", "admin", {"ho_ten": "Nguyễn Văn Bình", "ma_dang_vien": ""}, "users"),
     ("attachments.remove", "editor", {}, "attachments"),
@@ -145,8 +160,7 @@ CHANGES = [
 
 
 @pytest.mark.parametrize("with_token", [False, True])
-def test_representative_changes_happen_only_with_the_right_token(
-        library, clients, real_ids, with_token):
+def test_representative_changes_happen_only_with_the_right_token(library, clients, real_ids, with_token):
     by_endpoint = {r.endpoint: r for r in form_rules(library)}
     for endpoint, role, data, table in CHANGES:
         rule, client = by_endpoint[endpoint], clients[role]
@@ -174,8 +188,17 @@ def test_login_needs_the_token_of_its_own_session(library, member):
 def test_json_refusal_tells_an_expired_token_apart(library, clients, later):
     client = clients["member"]
     token = form_token(client)
-    batch = {"events": [{"id": "web-event-0001", "document": "quy-dinh-37", "anchor": "",
-                         "seconds": 5, "occurred_at": "2024-01-01T00:00:00+07:00"}]}
+    batch = {
+        "events": [
+            {
+                "id": "web-event-0001",
+                "document": "quy-dinh-37",
+                "anchor": "",
+                "seconds": 5,
+                "occurred_at": "2024-01-01T00:00:00+07:00",
+            }
+        ]
+    }
     headers = {"Accept": "application/json"}
     missing = client.post("/hoc-tap/tien-do", json=batch, headers=headers)
     assert missing.status_code == 400 and missing.json["error"]["code"] == "csrf_invalid"
@@ -187,8 +210,12 @@ def test_json_refusal_tells_an_expired_token_apart(library, clients, later):
 def test_cross_site_beacon_is_refused_even_with_a_token(library, clients):
     client = clients["member"]
     before = snapshot(library)
-    plain = client.post("/hoc-tap/tien-do", data='{"events": []}', content_type="text/plain",
-                        headers={"X-CSRFToken": form_token(client), "Sec-Fetch-Site": "cross-site"})
+    plain = client.post(
+        "/hoc-tap/tien-do",
+        data='{"events": []}',
+        content_type="text/plain",
+        headers={"X-CSRFToken": form_token(client), "Sec-Fetch-Site": "cross-site"},
+    )
     assert plain.status_code in (400, 403) and snapshot(library) == before
 
 
@@ -228,14 +255,19 @@ def test_an_expired_form_says_what_happened_and_leads_back_to_the_page(library, 
     token = form_token(client, "/thong-bao")
     later()
     page = "http://localhost/thong-bao"
-    answer = client.post("/thong-bao/da-doc-het", data={"csrf_token": token},
-                         headers={"Referer": page})
+    answer = client.post("/thong-bao/da-doc-het", data={"csrf_token": token}, headers={"Referer": page})
     html = answer.get_data(as_text=True)
     assert answer.status_code == 400 and CSRF_TITLE in html
     assert '<a href="/thong-bao">Mở lại trang vừa dùng để gửi lại</a>' in html
-    foreign = client.post("/thong-bao/da-doc-het", data={"csrf_token": token},
-                          headers={"Referer": "https://evil.example/thong-bao"})
+    foreign = client.post(
+        "/thong-bao/da-doc-het",
+        data={"csrf_token": token},
+        headers={"Referer": "https://evil.example/thong-bao"},
+    )
     assert "evil.example" not in foreign.get_data(as_text=True)
-    sneaky = client.post("/thong-bao/da-doc-het", data={"csrf_token": token},
-                         headers={"Referer": "http://localhost//evil.example/thong-bao"})
+    sneaky = client.post(
+        "/thong-bao/da-doc-het",
+        data={"csrf_token": token},
+        headers={"Referer": "http://localhost//evil.example/thong-bao"},
+    )
     assert "evil.example" not in sneaky.get_data(as_text=True)

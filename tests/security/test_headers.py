@@ -93,8 +93,7 @@ def _get(client, url: str, headers=None):
         return response
 
 
-def test_every_get_answer_for_every_role_carries_the_security_headers(
-        library, clients, bearers, real_ids):
+def test_every_get_answer_for_every_role_carries_the_security_headers(library, clients, bearers, real_ids):
     failures, statuses = [], set()
     for rule in rules(library, {"GET"}):
         if rule.endpoint == "static":
@@ -104,17 +103,21 @@ def test_every_get_answer_for_every_role_carries_the_security_headers(
             api = bearers[role] if rule.endpoint.startswith("api.") else None
             response = _get(client, url, api)
             statuses.add(response.status_code)
-            failures += [f"{role:9} {url} → {response.status_code}: {problem}"
-                         for problem in header_problems(response, rule.endpoint, hsts=True)]
+            failures += [
+                f"{role:9} {url} → {response.status_code}: {problem}"
+                for problem in header_problems(response, rule.endpoint, hsts=True)
+            ]
     assert not failures, "\n".join(failures)
     assert {200, 302, 401, 403, 404} <= statuses  # pages, redirects and refusals alike
 
 
 def test_error_answers_carry_the_security_headers_too(clients):
-    for response in (_get(clients["member"], "/khong-co-trang-nay"),
-                     clients["member"].post("/tim-kiem"),
-                     _get(clients["anon"], "/api/v1/me"),
-                     _get(clients["member"], "/khong-co", {"Accept": "application/json"})):
+    for response in (
+        _get(clients["member"], "/khong-co-trang-nay"),
+        clients["member"].post("/tim-kiem"),
+        _get(clients["anon"], "/api/v1/me"),
+        _get(clients["member"], "/khong-co", {"Accept": "application/json"}),
+    ):
         assert response.status_code in (401, 404, 405)
         assert not header_problems(response, "", hsts=True), response.headers
 
@@ -137,9 +140,14 @@ def test_static_assets_are_cached_and_still_guarded(library, clients):
 
 
 def _fresh_app(tmp_path, **config):
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'headers.db'}",
-                      "SEARCH_INDEX_DIR": str(tmp_path / "index"), **FAST_PASSWORD_HASHING,
-                      **config})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'headers.db'}",
+            "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+            **FAST_PASSWORD_HASHING,
+            **config,
+        }
+    )
     migrate.upgrade(app)
     return app
 
@@ -182,10 +190,21 @@ def test_no_template_contains_inline_script_handler_or_style():
     assert not found, "\n".join(found)
 
 
-@pytest.mark.parametrize("snippet", [
-    "<script>alert(1)</script>", '<a href="#" onclick="go()">x</a>',
-    '<p style="color:red">x</p>', "<style>p{}</style>", '<a href="javascript:go()">x</a>'])
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "<script>alert(1)</script>",
+        '<a href="#" onclick="go()">x</a>',
+        '<p style="color:red">x</p>',
+        "<style>p{}</style>",
+        '<a href="javascript:go()">x</a>',
+    ],
+)
 def test_the_inline_code_check_catches_each_kind(snippet):
     assert inline_code(f"<main>{snippet}</main>")
-    assert SCRIPT_TAG.search(snippet) or HANDLER.search(snippet) or STYLE.search(snippet) \
+    assert (
+        SCRIPT_TAG.search(snippet)
+        or HANDLER.search(snippet)
+        or STYLE.search(snippet)
         or "javascript:" in snippet
+    )

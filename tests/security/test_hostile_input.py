@@ -53,8 +53,19 @@ class Reads:
 
 NOTHING = Reads()
 SEARCH = ("q", "trang", "loai", "co-quan", "nam", "hieu-luc")
-EDITOR_FORM = ("slug", *FIELDS, "tu_khoa", "quan_he_loai", "quan_he_so_hieu", "noi_dung",
-               "ghi_chu", "hoc_lai", "phien_ban", "hanh_dong", "xuat_ban_luc")
+EDITOR_FORM = (
+    "slug",
+    *FIELDS,
+    "tu_khoa",
+    "quan_he_loai",
+    "quan_he_so_hieu",
+    "noi_dung",
+    "ghi_chu",
+    "hoc_lai",
+    "phien_ban",
+    "hanh_dong",
+    "xuat_ban_luc",
+)
 API_PAGE = ("page", "per_page")
 API_FILTERS = ("type", "issuer", "year", "status")
 # {question_id} and the like are filled with the world's real ids.
@@ -153,8 +164,9 @@ PARAMS: dict[str, Reads] = {
     "study.mark_complete": Reads(form=("dang_vien", "van_ban", "next")),
     "study.my_cells": NOTHING,
     "study.my_study": NOTHING,
-    "study.new_campaign": Reads(query=("van_ban",), form=("tieu_de", "mo_ta", "ngay_mo", "han",
-                                                          "diem_dat", "van_ban", "don_vi")),
+    "study.new_campaign": Reads(
+        query=("van_ban",), form=("tieu_de", "mo_ta", "ngay_mo", "han", "diem_dat", "van_ban", "don_vi")
+    ),
     "study.progress_token": NOTHING,
     "study.questions": Reads(form=("cau_hoi", "phuong_an", "dap_an")),
     "study.quiz": Reads(form=("cau_{question_id}",)),
@@ -177,8 +189,12 @@ def app(app):
     """CSRF protection on, as in production, and the recorder of read parameters,
     both before the first request. Throttling off: it would answer most sign-in and
     code probes with a 429 before their values reach the code."""
-    app.config.update(WTF_CSRF_ENABLED=True, LOGIN_LIMIT_ACCOUNT=UNTHROTTLED,
-                      LOGIN_LIMIT_ADDRESS=UNTHROTTLED, CODE_LIMIT_ACCOUNT=UNTHROTTLED)
+    app.config.update(
+        WTF_CSRF_ENABLED=True,
+        LOGIN_LIMIT_ACCOUNT=UNTHROTTLED,
+        LOGIN_LIMIT_ADDRESS=UNTHROTTLED,
+        CODE_LIMIT_ACCOUNT=UNTHROTTLED,
+    )
     app.extensions["test.reads"] = record_reads(app)
     return app
 
@@ -190,9 +206,14 @@ def clients(library, member, role_users) -> dict:
     made = {"anon": library.test_client(), "member": login(library.test_client(), member.username)}
     for name, (user, secret) in role_users.items():
         made[name] = login(library.test_client(), user.username, secret)
-    halfway = made["anon"].post(LOGIN, data={
-        "ten_dang_nhap": role_users["admin"][0].username, "mat_khau": factories.PASSWORD,
-        "csrf_token": form_token(made["anon"], LOGIN)})
+    halfway = made["anon"].post(
+        LOGIN,
+        data={
+            "ten_dang_nhap": role_users["admin"][0].username,
+            "mat_khau": factories.PASSWORD,
+            "csrf_token": form_token(made["anon"], LOGIN),
+        },
+    )
     assert halfway.status_code == 302 and "xac-thuc" in halfway.location
     return made
 
@@ -200,19 +221,24 @@ def clients(library, member, role_users) -> dict:
 def _study_rows(app, member, campaign, victim) -> dict[str, list[int]]:
     """A quiz question, the member's reflection, and an API token of the victim."""
     with app.app_context(), get_db().transaction() as tx:
-        question = quizzes.add_question(tx, factories.FACTORY, documents.load(tx, SLUG).id,
-                                        "Đảng viên là ai?", "Người A\nNgười B\nNgười C", "1")
-        reflection = reflections.submit(tx, member.id, campaign.id,
-                                        "Bài thu hoạch về Quy định 37 của đảng viên. " * 3)
+        question = quizzes.add_question(
+            tx,
+            factories.FACTORY,
+            documents.load(tx, SLUG).id,
+            "Đảng viên là ai?",
+            "Người A\nNgười B\nNgười C",
+            "1",
+        )
+        reflection = reflections.submit(
+            tx, member.id, campaign.id, "Bài thu hoạch về Quy định 37 của đảng viên. " * 3
+        )
         _, token = tokens.issue(tx, factories.FACTORY, victim.id, "victim", days=1)
-        return {"question_id": [question.id], "reflection_id": [reflection.id],
-                "token_id": [token.id]}
+        return {"question_id": [question.id], "reflection_id": [reflection.id], "token_id": [token.id]}
 
 
 def _reminded(app, secretary, csrf: str, cell, campaign, member) -> list[int]:
     """The member's notifications, sent by the secretary's reminder button."""
-    sent = secretary.post(f"/bao-cao/chi-bo/{cell.id}/dot/{campaign.id}/nhac-nho",
-                          data={"csrf_token": csrf})
+    sent = secretary.post(f"/bao-cao/chi-bo/{cell.id}/dot/{campaign.id}/nhac-nho", data={"csrf_token": csrf})
     assert sent.status_code == 303
     with app.app_context():
         return session().scalars(select(Notification.id).filter_by(user_id=member.id)).all()
@@ -223,49 +249,61 @@ def world(library, tree, member, role_users, clients, bearers, campaign, attachm
     """Rows for every kind of path id, so the generated requests reach real ones half
     the time; writes take a victim member's rows instead of a signed-in client's."""
     victim_cell = factories.make_unit(library, "HU-XA-9", parent=tree.grassroots)
-    victim = factories.make_user(library, "vo.van.giau", cell=victim_cell,
-                                 grants=((SECRETARY, victim_cell),))
+    victim = factories.make_user(library, "vo.van.giau", cell=victim_cell, grants=((SECRETARY, victim_cell),))
     ids = _study_rows(library, member, campaign, victim)
     with library.app_context():
         indexer.rebuild(session(), Path(library.config["SEARCH_INDEX_DIR"]))
         grants = {g.user_id: g.id for g in session().scalars(select(RoleGrant))}
         doc_ids = session().scalars(select(Document.id)).all()
-    csrf = {role: form_token(client, LOGIN if role == "anon" else "/")
-            for role, client in clients.items()}
-    real = {"unit_id": [tree.cell_a.id, victim_cell.id], "campaign_id": [campaign.id],
-            "user_id": [member.id], "attachment_id": [attachment.id],
-            "filename": [attachment.filename, "handbook.css"], "slug": [SLUG, "nghi-quyet-35"],
-            "number": [1], "grant_id": [grants[role_users["secretary"][0].id]], **ids,
-            "notification_id": _reminded(library, clients["secretary"], csrf["secretary"],
-                                         tree.cell_a, campaign, member)}
+    csrf = {role: form_token(client, LOGIN if role == "anon" else "/") for role, client in clients.items()}
+    real = {
+        "unit_id": [tree.cell_a.id, victim_cell.id],
+        "campaign_id": [campaign.id],
+        "user_id": [member.id],
+        "attachment_id": [attachment.id],
+        "filename": [attachment.filename, "handbook.css"],
+        "slug": [SLUG, "nghi-quyet-35"],
+        "number": [1],
+        "grant_id": [grants[role_users["secretary"][0].id]],
+        **ids,
+        "notification_id": _reminded(
+            library, clients["secretary"], csrf["secretary"], tree.cell_a, campaign, member
+        ),
+    }
     real = {arg: [str(v) for v in values] for arg, values in real.items()}
     victims = {**real, "user_id": [str(victim.id)], "grant_id": [str(grants[victim.id])]}
-    known = {*map(str, doc_ids), member.username, victim.username,
-             *(v for values in real.values() for v in values)}
+    known = {
+        *map(str, doc_ids),
+        member.username,
+        victim.username,
+        *(v for values in real.values() for v in values),
+    }
     return World(library, clients, bearers, csrf, real, victims, tuple(sorted(known)))
 
 
 def filled(names: tuple[str, ...], real: dict[str, list[str]]) -> tuple[str, ...]:
     """The names with their {placeholders} filled with real ids."""
-    return tuple(name.format(**{arg: values[0] for arg, values in real.items()})
-                 for name in names)
+    return tuple(name.format(**{arg: values[0] for arg, values in real.items()}) for name in names)
 
 
-def target(rule, method: str, real: dict[str, list[str]], known: tuple[str, ...] = ()
-           ) -> Target:
+def target(rule, method: str, real: dict[str, list[str]], known: tuple[str, ...] = ()) -> Target:
     """The rule's entry in PARAMS; path arguments without a real row get a missing one."""
     reads, writing = PARAMS.get(rule.endpoint, NOTHING), method != "GET"
-    path = {arg: real.get(arg) or [str(MISSING) if arg.endswith("_id") else SLUG]
-            for arg in rule.arguments}
-    return Target(rule, method, filled(reads.query, real),
-                  filled(reads.form + reads.json, real) if writing else (),
-                  filled(reads.files, real) if writing else (), path, known)
+    path = {arg: real.get(arg) or [str(MISSING) if arg.endswith("_id") else SLUG] for arg in rule.arguments}
+    return Target(
+        rule,
+        method,
+        filled(reads.query, real),
+        filled(reads.form + reads.json, real) if writing else (),
+        filled(reads.files, real) if writing else (),
+        path,
+        known,
+    )
 
 
 def rules_for(app, methods) -> list:
     found = [r for r in app.url_map.iter_rules() if set(methods) & r.methods]
-    return sorted(found, key=lambda r: (LAST.index(r.endpoint) if r.endpoint in LAST else -1,
-                                        r.endpoint))
+    return sorted(found, key=lambda r: (LAST.index(r.endpoint) if r.endpoint in LAST else -1, r.endpoint))
 
 
 def unlisted_reads(world: World, real: dict[str, list[str]]) -> list[str]:
@@ -275,8 +313,10 @@ def unlisted_reads(world: World, real: dict[str, list[str]]) -> list[str]:
         if not endpoint:  # no route matched: nothing but hooks ran
             continue
         listed = PARAMS.get(endpoint, NOTHING)
-        allowed = {"query": set(filled(listed.query, real)),
-                   "form": set(filled(listed.form + listed.files, real)) | ALWAYS_READ}
+        allowed = {
+            "query": set(filled(listed.query, real)),
+            "form": set(filled(listed.form + listed.files, real)) | ALWAYS_READ,
+        }
         for kind, names in seen.items():
             if extra := sorted(names - allowed[kind]):
                 found.append(f"{endpoint} reads {kind} {extra}: add them to PARAMS")
@@ -292,18 +332,26 @@ def test_the_table_names_every_route(app):
 # What a GET may leave behind: the record that someone looked (the audit log of
 # member-level data) and when an app token was last used. Nothing else.
 READ_TRACES = {"api_tokens": ("last_used_at",)}
-READ_AUDITS = {"reports.grid_viewed", "reports.exported", "reports.printed",
-               "reports.reading_review_viewed", "study.reflection_read", "privacy.exported"}
+READ_AUDITS = {
+    "reports.grid_viewed",
+    "reports.exported",
+    "reports.printed",
+    "reports.reading_review_viewed",
+    "study.reflection_read",
+    "privacy.exported",
+}
 
 
 def schedule_due_draft(app) -> None:
     """A draft whose publication time has passed: only the scheduler may publish it,
     never a page someone opens (GET /bien-tap once did)."""
     with app.app_context(), get_db(app).transaction() as tx:
-        workflow.schedule(tx, Actor.system("test"), factories.editor_form(),
-                          utcnow() + timedelta(hours=1))
-        tx.execute(update(Document).where(Document.slug == "ket-luan-21")
-                   .values(publish_at=utcnow() - timedelta(minutes=1)))
+        workflow.schedule(tx, Actor.system("test"), factories.editor_form(), utcnow() + timedelta(hours=1))
+        tx.execute(
+            update(Document)
+            .where(Document.slug == "ket-luan-21")
+            .values(publish_at=utcnow() - timedelta(minutes=1))
+        )
 
 
 def database_state(app) -> dict[str, list[tuple]]:
@@ -314,8 +362,9 @@ def database_state(app) -> dict[str, list[tuple]]:
             if table.name == "audit_events":
                 continue
             columns = [c for c in table.columns if c.name not in READ_TRACES.get(table.name, ())]
-            state[table.name] = [tuple(row) for row in reader.execute(
-                select(*columns).order_by(*table.primary_key.columns))]
+            state[table.name] = [
+                tuple(row) for row in reader.execute(select(*columns).order_by(*table.primary_key.columns))
+            ]
     return state
 
 
@@ -356,6 +405,7 @@ def test_no_hostile_form_gets_a_server_error(world):
 def test_the_harness_catches_an_isdigit_parser_and_an_unlisted_read(app):
     """Control: a view that trusts str.isdigit() answers 500 to the probes, and the
     parameter it reads is reported as missing from PARAMS."""
+
     @public
     def trusting():
         value = request.args.get("n", "")
@@ -363,8 +413,9 @@ def test_the_harness_catches_an_isdigit_parser_and_an_unlisted_read(app):
 
     app.add_url_rule("/thu-nghiem", "trusting", trusting)
     anon = app.test_client()
-    world = World(app, dict.fromkeys(ROLES, anon), dict.fromkeys(ROLES, {}),
-                  dict.fromkeys(ROLES, ""), {}, {}, ())
+    world = World(
+        app, dict.fromkeys(ROLES, anon), dict.fromkeys(ROLES, {}), dict.fromkeys(ROLES, ""), {}, {}, ()
+    )
     rule, tally = next(r for r in app.url_map.iter_rules() if r.endpoint == "trusting"), Tally()
     fuzz(world, Target(rule, "GET", query=("n",)), tally)
     assert tally.failures[0].startswith("500 GET trusting as anon: /thu-nghiem?n=%C2%B2")

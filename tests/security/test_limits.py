@@ -28,8 +28,13 @@ def stored_events(app) -> int:
 
 
 def event(n: int, anchor: str = "") -> dict:
-    return {"id": f"web-event-{n:04d}", "document": "quy-dinh-37", "anchor": anchor,
-            "seconds": 5, "occurred_at": "2024-01-01T00:00:00+07:00"}
+    return {
+        "id": f"web-event-{n:04d}",
+        "document": "quy-dinh-37",
+        "anchor": anchor,
+        "seconds": 5,
+        "occurred_at": "2024-01-01T00:00:00+07:00",
+    }
 
 
 @pytest.mark.parametrize("size", [None, 10 * 1024 * 1024])
@@ -44,17 +49,20 @@ def test_a_body_over_max_content_length_is_413_in_vietnamese(library, clients, s
 def test_a_streamed_body_without_length_stops_at_the_limit_too(library, clients):
     body = b"mat_khau_cu=" + b"x" * (library.config["MAX_CONTENT_LENGTH"] + 1)
     response = clients["member"].post(
-        "/tai-khoan/mat-khau", input_stream=io.BytesIO(body),
+        "/tai-khoan/mat-khau",
+        input_stream=io.BytesIO(body),
         content_type="application/x-www-form-urlencoded",
         headers={"Transfer-Encoding": "chunked"},  # Werkzeug then ignores any Content-Length
-        environ_overrides={"wsgi.input_terminated": True})
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert response.request.content_length is None
     assert response.status_code == 413 and TOO_LARGE in response.get_data(as_text=True)
 
 
 def test_the_api_answers_an_oversized_body_with_a_json_413(library, clients):
-    response = clients["anon"].post("/api/v1/auth/token", data=b"x" * (3 * 1024 * 1024),
-                                    content_type="application/json")
+    response = clients["anon"].post(
+        "/api/v1/auth/token", data=b"x" * (3 * 1024 * 1024), content_type="application/json"
+    )
     assert response.status_code == 413 and response.json["error"]["code"] == "too_large"
 
 
@@ -65,8 +73,9 @@ def test_multipart_forms_are_limited_in_parts_and_field_size(library, clients):
     big = {"mat_khau_cu": "x" * (library.config["MAX_FORM_MEMORY_SIZE"] + 1)}
     for fields in (parts, big):
         boundary, body = encode_multipart(fields)  # in memory: no temporary file left open
-        response = clients["member"].post("/tai-khoan/mat-khau", data=body,
-                                          content_type=f"multipart/form-data; boundary={boundary}")
+        response = clients["member"].post(
+            "/tai-khoan/mat-khau", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+        )
         assert response.status_code == 413 and TOO_LARGE in response.get_data(as_text=True)
 
 
@@ -79,10 +88,13 @@ def test_an_oversized_progress_batch_is_refused_and_nothing_stored(library, clie
         response = client.post(PROGRESS, json=batch, headers=JSON)
         assert response.status_code == 422 and response.json["error"]["code"] == "invalid"
     assert "quá lớn" in client.post(PROGRESS, json=padded, headers=JSON).json["error"]["message"]
-    streamed = client.post(PROGRESS, input_stream=io.BytesIO(json.dumps(padded).encode()),
-                           content_type="application/json",
-                           headers={**JSON, "Transfer-Encoding": "chunked"},
-                           environ_overrides={"wsgi.input_terminated": True})
+    streamed = client.post(
+        PROGRESS,
+        input_stream=io.BytesIO(json.dumps(padded).encode()),
+        content_type="application/json",
+        headers={**JSON, "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert streamed.request.content_length is None and streamed.status_code == 422
     assert stored_events(library) == 0
     # Control: a batch within the limits is taken.
@@ -100,9 +112,15 @@ def _broken_view():
 
 @pytest.fixture
 def production_app(tmp_path):
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": secrets.token_urlsafe(48),
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
-                      "SEARCH_INDEX_DIR": str(tmp_path / "index"), **FAST_PASSWORD_HASHING})
+    app = create_app(
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
+            "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+            **FAST_PASSWORD_HASHING,
+        }
+    )
     app.add_url_rule("/loi-thu", "broken_page", _broken_view)
     app.add_url_rule("/api/v1/loi-thu", "broken_api", _broken_view)
     migrate.upgrade(app)
@@ -111,13 +129,11 @@ def production_app(tmp_path):
 
 
 def _leaks(body: str) -> list[str]:
-    clues = ("Traceback", "RuntimeError", SECRET_DETAIL, "/srv/", ".py", 'File "',
-             "werkzeug", "sqlalchemy")
+    clues = ("Traceback", "RuntimeError", SECRET_DETAIL, "/srv/", ".py", 'File "', "werkzeug", "sqlalchemy")
     return [clue for clue in clues if clue.lower() in body.lower()]
 
 
-@pytest.mark.parametrize("url, headers", [
-    ("/loi-thu", {}), ("/loi-thu", JSON), ("/api/v1/loi-thu", {})])
+@pytest.mark.parametrize("url, headers", [("/loi-thu", {}), ("/loi-thu", JSON), ("/api/v1/loi-thu", {})])
 def test_an_unexpected_error_in_production_shows_no_internals(production_app, url, headers):
     assert not production_app.debug and not production_app.testing
     response = production_app.test_client().get(url, headers=headers)

@@ -92,8 +92,14 @@ PATHOLOGICAL = {
     "long line of spaces": lambda: "a" + " " * (MAX_BYTES - 10) + "b",
     "plain prose": lambda: fill("Đảng viên học tập và làm theo tư tưởng Hồ Chí Minh.\n\n"),
 }
-SMALL = {"blockquote x10k", "open brackets 13k", "backtick run 2k", "nested emphasis",
-         "nested links", "wide table"}
+SMALL = {
+    "blockquote x10k",
+    "open brackets 13k",
+    "backtick run 2k",
+    "nested emphasis",
+    "nested links",
+    "wide table",
+}
 
 
 def _refusals(seconds: float) -> set[str]:
@@ -194,19 +200,18 @@ def _count(app, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
-def test_import_refuses_a_slow_document_by_name_and_changes_nothing(
-        library, content_dir, monkeypatch):
+def test_import_refuses_a_slow_document_by_name_and_changes_nothing(library, content_dir, monkeypatch):
     monkeypatch.setattr(render_module, "RENDER_SECONDS", SHORT_CLOCK)
     old = (content_dir / "quy-dinh-47.md").read_text(encoding="utf-8")
     changed = old.replace("tieu_de: Về những", "tieu_de: Đổi tên — về những") + "[" * 50_000
     (content_dir / "quy-dinh-47.md").write_text(changed, encoding="utf-8")
-    (content_dir / "cham.md").write_text(old.replace("47-QĐ/TW", "48-QĐ/TW") + "[" * 50_000,
-                                         encoding="utf-8")
+    (content_dir / "cham.md").write_text(old.replace("47-QĐ/TW", "48-QĐ/TW") + "[" * 50_000, encoding="utf-8")
     documents, revisions = _count(library, Document), _count(library, Revision)
     report = import_folder(library, content_dir)
     assert {(p.source, p.reason) for p in report.problems} == {
         ("quy-dinh-47.md", TOO_SLOW.format(seconds=SHORT_CLOCK)),
-        ("cham.md", TOO_SLOW.format(seconds=SHORT_CLOCK))}
+        ("cham.md", TOO_SLOW.format(seconds=SHORT_CLOCK)),
+    }
     assert not report.created and not report.revised
     assert (_count(library, Document), _count(library, Revision)) == (documents, revisions)
     with get_db(library).sessions() as session:
@@ -218,7 +223,8 @@ def test_import_refuses_a_file_over_the_size_limit_in_words(library, content_dir
     (content_dir / "qua-lon.md").write_text("a" * (MAX_BYTES + 1), encoding="utf-8")
     report = import_folder(library, content_dir)
     assert [(p.source, p.reason) for p in report.problems] == [
-        ("qua-lon.md", f"tệp lớn hơn {MAX_BYTES} byte")]
+        ("qua-lon.md", f"tệp lớn hơn {MAX_BYTES} byte")
+    ]
 
 
 def test_the_editor_refuses_an_oversized_body_in_words_instead_of_cutting_it(clients, library):
@@ -231,16 +237,19 @@ def test_the_editor_refuses_an_oversized_body_in_words_instead_of_cutting_it(cli
         saved = editor.post("/bien-tap/moi", data=editor_post(hanh_dong="luu-nhap", noi_dung=body))
         assert saved.status_code == 422 and words in saved.get_data(as_text=True)
         boundary, multipart = encode_multipart({"noi_dung": body})
-        for data, encoding in ((urlencode({"noi_dung": body}), "application/x-www-form-urlencoded"),
-                               (multipart, f"multipart/form-data; boundary={boundary}")):
+        for data, encoding in (
+            (urlencode({"noi_dung": body}), "application/x-www-form-urlencoded"),
+            (multipart, f"multipart/form-data; boundary={boundary}"),
+        ):
             preview = editor.post("/bien-tap/xem-truoc", data=data, content_type=encoding)
             assert preview.status_code == 422 and words in preview.get_data(as_text=True)
     assert _count(library, Document) == 3
     # Only editors get the larger limit: anyone else meets MAX_CONTENT_LENGTH first.
     member = clients["member"].post("/bien-tap/xem-truoc", data={"noi_dung": "đ" * (limit // 2)})
     assert member.status_code in (403, 413)
-    at_limit = editor.post("/bien-tap/moi", data=editor_post(hanh_dong="luu-nhap",
-                                                             noi_dung="Mở đầu.\n\n" * 1000))
+    at_limit = editor.post(
+        "/bien-tap/moi", data=editor_post(hanh_dong="luu-nhap", noi_dung="Mở đầu.\n\n" * 1000)
+    )
     assert at_limit.status_code == 302
 
 

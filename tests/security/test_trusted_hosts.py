@@ -14,11 +14,14 @@ EVIL = "evil.com"
 BAD_REQUEST = "Yêu cầu không hợp lệ"
 
 
-@pytest.mark.parametrize("path", [
-    "/",          # anonymous: redirected to the login page
-    "/quan-tri",  # Werkzeug's trailing-slash redirect builds an absolute URL from Host
-    "/dang-nhap",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",  # anonymous: redirected to the login page
+        "/quan-tri",  # Werkzeug's trailing-slash redirect builds an absolute URL from Host
+        "/dang-nhap",
+    ],
+)
 def test_an_untrusted_host_gets_the_vietnamese_400_page(anon_client, path):
     response = anon_client.get(path, headers={"Host": EVIL})
     assert response.status_code == 400 and "Location" not in response.headers
@@ -45,16 +48,21 @@ def test_loopback_hosts_are_answered_whatever_the_port(anon_client, host):
 
 
 def test_x_forwarded_host_neither_launders_nor_poisons_the_host(anon_client):
-    laundered = anon_client.get("/quan-tri", headers={"Host": EVIL,
-                                                      "X-Forwarded-Host": "localhost"})
+    laundered = anon_client.get("/quan-tri", headers={"Host": EVIL, "X-Forwarded-Host": "localhost"})
     assert laundered.status_code == 400
     poisoned = anon_client.get("/quan-tri", headers={"X-Forwarded-Host": EVIL})
     assert poisoned.status_code == 308 and EVIL not in poisoned.headers["Location"]
 
 
 def production_app(tmp_path, **config):
-    return create_app({"ENV_NAME": "production", "SECRET_KEY": secrets.token_urlsafe(48),
-                       "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}", **config})
+    return create_app(
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
+            **config,
+        }
+    )
 
 
 def test_the_public_host_names_come_from_the_environment(tmp_path, monkeypatch):

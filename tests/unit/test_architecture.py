@@ -12,8 +12,12 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("handbook.study.progress", "handbook.search.service", "handbook.reports.figures",
-            "handbook.content.library")
+SERVICES = (
+    "handbook.study.progress",
+    "handbook.search.service",
+    "handbook.reports.figures",
+    "handbook.content.library",
+)
 WEB = ("flask", "flask_login", "flask_wtf")
 
 
@@ -61,6 +65,7 @@ def test_no_module_imports_itself_through_others():
 
 def test_the_circle_finder_finds_a_circle():
     """The check above could pass by finding nothing: it must see a planted circle."""
+
     class Planted:
         modules = {"a", "b", "c", "d"}
         edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
@@ -72,11 +77,14 @@ def test_the_circle_finder_finds_a_circle():
 
 
 def test_services_import_without_the_web_layer():
-    code = ("import sys\n"
-            f"for name in {SERVICES!r}: __import__(name)\n"
-            f"print(sorted(m for m in sys.modules if m.split('.')[0] in {WEB!r}))")
-    loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, check=True).stdout.strip()
+    code = (
+        "import sys\n"
+        f"for name in {SERVICES!r}: __import__(name)\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {WEB!r}))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert loaded == "[]"
 
 

@@ -27,7 +27,8 @@ def test_export_content_writes_markdown(runner, content_dir, tmp_path):
 
 
 def test_a_full_disk_ends_any_command_with_a_message_and_no_half_written_file(
-        runner, content_dir, tmp_path, monkeypatch):
+    runner, content_dir, tmp_path, monkeypatch
+):
     """Every command maps domain errors the same way: here export-content, whose
     files are written atomically, on a disk that fills at the second file."""
     import errno

@@ -15,8 +15,9 @@ def test_production_refuses_weak_secret_key(key, tmp_path):
 
 
 def test_production_accepts_strong_key_and_secure_cookies(tmp_path):
-    app = create_app({"SECRET_KEY": "Zq8vN3kLp0Xr7TwYb2Hc5Jm9Ds4Fg6Ae1Ui",
-                      "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+    app = create_app(
+        {"SECRET_KEY": "Zq8vN3kLp0Xr7TwYb2Hc5Jm9Ds4Fg6Ae1Ui", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
@@ -26,7 +27,6 @@ def test_environment_variables_override_defaults(monkeypatch, tmp_path):
     app = create_app()
     assert app.config["CONTENT_DIR"] == str(tmp_path)
     assert not app.config["SESSION_COOKIE_SECURE"]
-
 
 
 def test_fresh_clone_creates_the_instance_folder_for_sqlite(tmp_path, monkeypatch):

@@ -27,9 +27,10 @@ def found_units(app, text: str) -> list[str]:
         return sorted(u.code for u in units.search(session, text))
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("%", ["giam.phi"]), ("50%", ["giam.phi"]), ("_", ["tran_van_ba"]),
-    ("50", ["giam.phi", "ho.van.5012"])])  # the last: a control
+@pytest.mark.parametrize(
+    "text, expected",
+    [("%", ["giam.phi"]), ("50%", ["giam.phi"]), ("_", ["tran_van_ba"]), ("50", ["giam.phi", "ho.van.5012"])],
+)  # the last: a control
 def test_user_search_takes_wildcards_literally(app, people, text, expected):
     assert found_users(app, text) == expected
 

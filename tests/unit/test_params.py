@@ -49,8 +49,7 @@ def test_ids_keep_the_good_values_of_a_repeated_parameter():
 
 
 def test_strict_reading_collects_every_problem():
-    args = Args(MultiDict({"page": "²", "year": "99", "q": "x" * 11, "day": "2024-13-01"}),
-                strict=True)
+    args = Args(MultiDict({"page": "²", "year": "99", "q": "x" * 11, "day": "2024-13-01"}), strict=True)
     assert args.integer("page", 1, 10, 1) == 1 and args.digits("year", 4) == ""
     assert args.text("q", 10) == "" and args.date("day") is None
     with pytest.raises(Invalid) as raised:

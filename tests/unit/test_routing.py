@@ -79,8 +79,10 @@ def test_relative_endpoints_follow_the_current_blueprint(app):
 
 def test_unhashable_values_are_built_without_the_memo(app):
     with app.test_request_context("/"):
-        assert url_for("search.results", loai=["Nghị quyết", "Quy định"]) == \
-            "/tim-kiem?loai=Ngh%E1%BB%8B+quy%E1%BA%BFt&loai=Quy+%C4%91%E1%BB%8Bnh"
+        assert (
+            url_for("search.results", loai=["Nghị quyết", "Quy định"])
+            == "/tim-kiem?loai=Ngh%E1%BB%8B+quy%E1%BA%BFt&loai=Quy+%C4%91%E1%BB%8Bnh"
+        )
 
 
 def test_unknown_endpoints_still_fail_loudly(app):

@@ -14,9 +14,14 @@ UNIT_VIEWERS = {"secretary", "committee", "admin"}
 LOGGED_IN = {"member", "secretary", "committee", "editor", "admin"}
 EVERYONE = LOGGED_IN | {"anon"}
 # The roles each test client holds (see the role_users fixture).
-HELD = {"anon": set(), "member": {"member"}, "secretary": {"member", "secretary"},
-        "committee": {"member", "committee_viewer"}, "editor": {"member", "editor"},
-        "admin": {"member", "admin"}}
+HELD = {
+    "anon": set(),
+    "member": {"member"},
+    "secretary": {"member", "secretary"},
+    "committee": {"member", "committee_viewer"},
+    "editor": {"member", "editor"},
+    "admin": {"member", "admin"},
+}
 
 # Pinned expectations ("blueprint.*" covers a whole blueprint). Other features'
 # routes are checked against the policy their view declares; a route that
@@ -61,17 +66,21 @@ SIGN_OUTS = {"accounts.logout", "api.revoke_current_token"}
 
 
 def rules(app):
-    return sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"),
-                  key=lambda r: (r.endpoint in SIGN_OUTS, r.endpoint))
+    return sorted(
+        (r for r in app.url_map.iter_rules() if r.endpoint != "static"),
+        key=lambda r: (r.endpoint in SIGN_OUTS, r.endpoint),
+    )
 
 
 def test_every_route_declares_a_policy_and_is_in_the_matrix(app):
     for rule in rules(app):
-        assert policies.policy_of(app, rule.endpoint) is not None, \
+        assert policies.policy_of(app, rule.endpoint) is not None, (
             f"{rule.endpoint} has no access policy decorator"
+        )
         pinned = EXPECTED.get(rule.endpoint, EXPECTED.get(rule.endpoint.split(".")[0] + ".*"))
-        assert pinned is None or pinned == declared(app, rule.endpoint), \
+        assert pinned is None or pinned == declared(app, rule.endpoint), (
             f"{rule.endpoint}: declared policy differs from EXPECTED"
+        )
 
 
 def test_a_route_without_policy_is_denied(library, member):
@@ -85,8 +94,7 @@ def _url(rule, tree, member) -> str:
     values = {}
     for arg in rule.arguments:
         if arg == "unit_id":
-            values[arg] = MISSING if "POST" in rule.methods and "GET" not in rule.methods \
-                else tree.cell_a.id
+            values[arg] = MISSING if "POST" in rule.methods and "GET" not in rule.methods else tree.cell_a.id
         elif arg == "user_id":
             values[arg] = MISSING if "GET" not in rule.methods else member.id
         elif arg.endswith("_id") or arg == "number":  # integer path parts
@@ -112,7 +120,8 @@ def _as_expected(role: str, allowed: set[str], endpoint: str, response) -> bool:
     status = response.status_code
     if role in allowed:
         return status not in (401, 403) and (
-            role == "anon" or endpoint in ENDS_AT_LOGIN or not _to_login(response))
+            role == "anon" or endpoint in ENDS_AT_LOGIN or not _to_login(response)
+        )
     if role == "anon":
         return status == 401 or _to_login(response)
     return status == 403

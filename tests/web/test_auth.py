@@ -43,11 +43,24 @@ def test_login_then_back_to_the_page_asked_for(anon_client, member):
     assert anon_client.get("/van-ban/quy-dinh-37").status_code == 200
 
 
-@pytest.mark.parametrize("target", [
-    "https://evil.com", "//evil.com", "////evil.com", "/\\evil.com", "\\\\evil.com",
-    "https:evil.com", "javascript:alert(1)", "%2F%2Fevil.com", "http://host@evil.com",
-    "\t//evil.com", " //evil.com", "／／evil.com", "/%0d%0aLocation:evil.com",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.com",
+        "//evil.com",
+        "////evil.com",
+        "/\\evil.com",
+        "\\\\evil.com",
+        "https:evil.com",
+        "javascript:alert(1)",
+        "%2F%2Fevil.com",
+        "http://host@evil.com",
+        "\t//evil.com",
+        " //evil.com",
+        "／／evil.com",
+        "/%0d%0aLocation:evil.com",
+    ],
+)
 def test_next_never_leaves_the_site(anon_client, member, target):
     response = post_login(anon_client, member.username, next=target)
     location = response.headers["Location"]
@@ -77,8 +90,7 @@ def test_unknown_user_and_wrong_password_look_the_same(library, member):
 
 def test_unknown_user_costs_one_password_verification(app, member, monkeypatch):
     calls, original = [], PasswordHasher.verify
-    monkeypatch.setattr(PasswordHasher, "verify",
-                        lambda self, h, p: calls.append(h) or original(self, h, p))
+    monkeypatch.setattr(PasswordHasher, "verify", lambda self, h, p: calls.append(h) or original(self, h, p))
     client = app.test_client()
     post_login(client, "khong.co.ai", "sai mat khau 1")
     post_login(client, member.username, "sai mat khau 1")
@@ -87,8 +99,7 @@ def test_unknown_user_costs_one_password_verification(app, member, monkeypatch):
 
 @pytest.mark.parametrize("case", ["inactive", "no_password", "demo"])
 def test_accounts_that_cannot_log_in_fail_like_a_wrong_password(app, library, tree, case):
-    options = {"inactive": {"active": False}, "no_password": {"password": None},
-               "demo": {"demo": True}}[case]
+    options = {"inactive": {"active": False}, "no_password": {"password": None}, "demo": {"demo": True}}[case]
     user = factories.make_user(app, "tai.khoan.thu", cell=tree.cell_a, **options)
     response = post_login(library.test_client(), user.username)
     assert response.status_code == 200 and auth.LOGIN_FAILED in response.get_data(as_text=True)
@@ -105,9 +116,14 @@ def test_session_replay_after_logout_is_refused(client, library):
 
 def test_password_change_ends_other_sessions_but_keeps_this_one(library, member):
     phone, laptop = (login(library.test_client(), member.username) for _ in range(2))
-    response = phone.post("/tai-khoan/mat-khau", data={
-        "mat_khau_hien_tai": factories.PASSWORD, "mat_khau_moi": "Một mật khẩu mới 2025",
-        "nhap_lai": "Một mật khẩu mới 2025"})
+    response = phone.post(
+        "/tai-khoan/mat-khau",
+        data={
+            "mat_khau_hien_tai": factories.PASSWORD,
+            "mat_khau_moi": "Một mật khẩu mới 2025",
+            "nhap_lai": "Một mật khẩu mới 2025",
+        },
+    )
     assert response.status_code == 302
     assert phone.get("/").status_code == 200
     assert laptop.get("/").status_code == 302
@@ -116,9 +132,14 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(library, member)
 
 
 def test_password_change_needs_the_current_password(client):
-    response = client.post("/tai-khoan/mat-khau", data={
-        "mat_khau_hien_tai": "sai", "mat_khau_moi": "Một mật khẩu mới 2025",
-        "nhap_lai": "Một mật khẩu mới 2025"})
+    response = client.post(
+        "/tai-khoan/mat-khau",
+        data={
+            "mat_khau_hien_tai": "sai",
+            "mat_khau_moi": "Một mật khẩu mới 2025",
+            "nhap_lai": "Một mật khẩu mới 2025",
+        },
+    )
     assert response.status_code == 422 and "hiện tại không đúng" in response.get_data(as_text=True)
 
 
@@ -145,8 +166,15 @@ def test_fixation_planted_session_keys_do_not_survive_login(anon_client, member)
     assert anon_client.get_cookie("__Host-session").value != before
     with anon_client.session_transaction() as session:
         assert "planted" not in session
-        assert set(session) <= {"_user_id", "_fresh", "_id", "_auth_at", "_permanent",
-                                "csrf_token", "_flashes"}
+        assert set(session) <= {
+            "_user_id",
+            "_fresh",
+            "_id",
+            "_auth_at",
+            "_permanent",
+            "csrf_token",
+            "_flashes",
+        }
 
 
 def test_absolute_session_lifetime_is_checked_on_the_server(client, library):
@@ -166,9 +194,14 @@ def test_remember_me_makes_the_session_outlive_the_browser(anon_client, member):
 
 @pytest.fixture
 def production_app(tmp_path):
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": secrets.token_urlsafe(48),
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
-                      **FAST_PASSWORD_HASHING})
+    app = create_app(
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
+            **FAST_PASSWORD_HASHING,
+        }
+    )
     migrate.upgrade(app)
     yield app
     get_db(app).engine.dispose()
@@ -184,8 +217,7 @@ def test_cookies_in_production_are_host_only_secure_httponly_lax(production_app)
     client = production_app.test_client()
     response = post_login(client, "nguyen.van.an", csrf_token=csrf_token(client))
     assert response.status_code == 302
-    header = next(h for h in response.headers.get_all("Set-Cookie")
-                  if h.startswith("__Host-session="))
+    header = next(h for h in response.headers.get_all("Set-Cookie") if h.startswith("__Host-session="))
     attributes = [part.strip().lower() for part in header.split(";")[1:]]
     assert {"secure", "httponly", "path=/", "samesite=lax"} <= set(attributes)
     assert not any(a.startswith("domain") for a in attributes)
@@ -203,7 +235,6 @@ def test_login_and_logout_need_a_csrf_token_in_production(production_app):
 
 def test_session_cookie_holds_no_personal_data(library, member):
     response = post_login(library.test_client(), member.username)
-    assert _session_keys(response) <= {"_user_id", "_fresh", "_id", "_auth_at", "_permanent",
-                                       "csrf_token"}
+    assert _session_keys(response) <= {"_user_id", "_fresh", "_id", "_auth_at", "_permanent", "csrf_token"}
     cookie = response.headers["Set-Cookie"]
     assert member.username not in cookie

@@ -18,14 +18,22 @@ NEW_PASSWORD = "Đảng viên trẻ Tân Lập 2025"
 
 
 def redeem(client, username, code, password=NEW_PASSWORD, again=None):
-    return client.post("/kich-hoat", data={"ten_dang_nhap": username, "ma": code,
-                                           "mat_khau_moi": password,
-                                           "nhap_lai": again if again is not None else password})
+    return client.post(
+        "/kich-hoat",
+        data={
+            "ten_dang_nhap": username,
+            "ma": code,
+            "mat_khau_moi": password,
+            "nhap_lai": again if again is not None else password,
+        },
+    )
 
 
 def create_member(admin_client, tree, username="vo.thi.hoa") -> str:
-    response = admin_client.post("/quan-tri/dang-vien/moi", data={
-        "ho_ten": "Võ Thị Hoa", "ten_dang_nhap": username, "ma_chi_bo": tree.cell_a.code})
+    response = admin_client.post(
+        "/quan-tri/dang-vien/moi",
+        data={"ho_ten": "Võ Thị Hoa", "ten_dang_nhap": username, "ma_chi_bo": tree.cell_a.code},
+    )
     assert response.status_code == 200
     return re.search(r"<code>([0-9A-Z-]{14})</code>", response.get_data(as_text=True)).group(1)
 
@@ -33,8 +41,7 @@ def create_member(admin_client, tree, username="vo.thi.hoa") -> str:
 def test_new_member_activates_with_the_code_once(library, clients, tree):
     code = create_member(clients["admin"], tree)
     client = library.test_client()
-    assert client.post("/dang-nhap", data={"ten_dang_nhap": "vo.thi.hoa",
-                                           "mat_khau": ""}).status_code == 200
+    assert client.post("/dang-nhap", data={"ten_dang_nhap": "vo.thi.hoa", "mat_khau": ""}).status_code == 200
     assert redeem(client, "vo.thi.hoa", code.lower()).status_code == 302
     assert login(library.test_client(), "vo.thi.hoa", NEW_PASSWORD).get("/").status_code == 200
     again = redeem(library.test_client(), "vo.thi.hoa", code, "Một mật khẩu khác 99")
@@ -51,8 +58,14 @@ def test_codes_are_random_and_stored_only_as_hashes(app, library, clients, tree)
 
 def test_expired_code_is_refused(app, library, member):
     with app.test_request_context(), get_db(app).transaction() as tx:
-        code = codes.issue(tx, web.code_key(), tx.get(User, member.id), CODE_RESET, hours=24,
-                           now=utcnow() - timedelta(hours=25))
+        code = codes.issue(
+            tx,
+            web.code_key(),
+            tx.get(User, member.id),
+            CODE_RESET,
+            hours=24,
+            now=utcnow() - timedelta(hours=25),
+        )
     assert redeem(library.test_client(), member.username, code).status_code == 422
 
 
@@ -66,14 +79,12 @@ def test_refusals_do_not_reveal_whether_the_account_exists(library, member):
 def test_weak_or_mismatched_new_password_is_refused(library, member):
     client = library.test_client()
     assert "phổ biến" in redeem(client, member.username, "X", "dangvien123").get_data(as_text=True)
-    assert "không giống" in redeem(client, member.username, "X", NEW_PASSWORD,
-                                   "khác").get_data(as_text=True)
+    assert "không giống" in redeem(client, member.username, "X", NEW_PASSWORD, "khác").get_data(as_text=True)
 
 
 def test_reset_by_admin_ends_old_sessions_when_used(library, clients, member):
     old_session = login(library.test_client(), member.username)
-    html = clients["admin"].post(f"/quan-tri/dang-vien/{member.id}/ma-dung-mot-lan").get_data(
-        as_text=True)
+    html = clients["admin"].post(f"/quan-tri/dang-vien/{member.id}/ma-dung-mot-lan").get_data(as_text=True)
     code = re.search(r"<code>([0-9A-Z-]{14})</code>", html).group(1)
     assert old_session.get("/").status_code == 200  # issuing alone changes nothing
     assert redeem(library.test_client(), member.username, code).status_code == 302

@@ -17,8 +17,10 @@ def audit_rows(app, action: str) -> list[AuditEvent]:
 
 def test_unit_lifecycle_is_kept_in_history_and_audit(library, clients, tree):
     admin = clients["admin"]
-    admin.post("/quan-tri/don-vi", data={"ma": "HU-XA-3", "ten": "Chi bộ ấp 3", "cap": "chi_bo",
-                                         "ma_cap_tren": "HU-XA"})
+    admin.post(
+        "/quan-tri/don-vi",
+        data={"ma": "HU-XA-3", "ten": "Chi bộ ấp 3", "cap": "chi_bo", "ma_cap_tren": "HU-XA"},
+    )
     with library.app_context(), get_db(library).transaction() as tx:
         new = tx.scalar(select(Unit).where(Unit.code == "HU-XA-3"))
     admin.post(f"/quan-tri/don-vi/{new.id}/doi-ten", data={"ten": "Chi bộ ấp Ba"})
@@ -31,14 +33,14 @@ def test_unit_lifecycle_is_kept_in_history_and_audit(library, clients, tree):
 
 
 def test_refused_change_is_explained_on_the_page(clients, tree):
-    response = clients["admin"].post(f"/quan-tri/don-vi/{tree.cell_a.id}/chuyen",
-                                     data={"ma_cap_tren": "TU"}, follow_redirects=True)
+    response = clients["admin"].post(
+        f"/quan-tri/don-vi/{tree.cell_a.id}/chuyen", data={"ma_cap_tren": "TU"}, follow_redirects=True
+    )
     assert "không thể trực thuộc" in response.get_data(as_text=True)
 
 
 def test_transfer_keeps_history(library, clients, member, tree):
-    clients["admin"].post(f"/quan-tri/dang-vien/{member.id}/chuyen-sinh-hoat",
-                          data={"ma_chi_bo": "QS-CB"})
+    clients["admin"].post(f"/quan-tri/dang-vien/{member.id}/chuyen-sinh-hoat", data={"ma_chi_bo": "QS-CB"})
     html = clients["admin"].get(f"/quan-tri/dang-vien/{member.id}").get_data(as_text=True)
     assert html.index("Chi bộ ấp 1") < html.index("Chi bộ Ban Chỉ huy Quân sự")
     assert "hiện tại" in html
@@ -57,11 +59,15 @@ def test_admin_ends_all_sessions_of_a_member(clients, member):
 
 def test_secretary_role_needs_membership_of_the_cell(library, clients, member, tree):
     admin = clients["admin"]
-    response = admin.post(f"/quan-tri/dang-vien/{member.id}/vai-tro",
-                          data={"vai_tro": "secretary", "ma_don_vi": "HU-XA-2"}, follow_redirects=True)
+    response = admin.post(
+        f"/quan-tri/dang-vien/{member.id}/vai-tro",
+        data={"vai_tro": "secretary", "ma_don_vi": "HU-XA-2"},
+        follow_redirects=True,
+    )
     assert "không sinh hoạt ở chi bộ đó" in response.get_data(as_text=True)
-    admin.post(f"/quan-tri/dang-vien/{member.id}/vai-tro",
-               data={"vai_tro": "secretary", "ma_don_vi": "HU-XA-1"})
+    admin.post(
+        f"/quan-tri/dang-vien/{member.id}/vai-tro", data={"vai_tro": "secretary", "ma_don_vi": "HU-XA-1"}
+    )
     assert clients["member"].get("/don-vi").status_code == 302  # now must enrol a second factor
 
 
@@ -69,8 +75,9 @@ def test_last_administrator_cannot_be_removed(library, clients, role_users):
     admin, _ = role_users["admin"]
     with library.app_context(), get_db(library).transaction() as tx:
         grant = tx.scalar(select(RoleGrant).where(RoleGrant.user_id == admin.id))
-    response = clients["admin"].post(f"/quan-tri/dang-vien/{admin.id}/vai-tro/{grant.id}/thu-hoi",
-                                     follow_redirects=True)
+    response = clients["admin"].post(
+        f"/quan-tri/dang-vien/{admin.id}/vai-tro/{grant.id}/thu-hoi", follow_redirects=True
+    )
     assert "quản trị viên cuối cùng" in response.get_data(as_text=True)
 
 
@@ -81,8 +88,9 @@ HU-XA-10,Chi bộ ấp 10,khong-ro,HU-XA
 
 
 def upload(client, data: bytes, name: str):
-    return client.post("/quan-tri/nhap-du-lieu", data={"tep": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/quan-tri/nhap-du-lieu", data={"tep": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
 
 
 def test_upload_reports_rejected_rows_and_is_idempotent(clients, tree):

@@ -21,8 +21,7 @@ SETUP = "/tai-khoan/xac-thuc-hai-buoc"
 
 @pytest.fixture
 def secretary(app, tree):
-    return factories.make_user(app, "tran.thi.binh", cell=tree.cell_a,
-                               grants=((SECRETARY, tree.cell_a),))
+    return factories.make_user(app, "tran.thi.binh", cell=tree.cell_a, grants=((SECRETARY, tree.cell_a),))
 
 
 def enrol(client) -> str:
@@ -44,14 +43,16 @@ def test_privileged_user_without_second_factor_is_sent_to_enrol(library, secreta
 def test_enrolment_then_tools_then_login_asks_for_the_code(library, secretary):
     client = login(library.test_client(), secretary.username)
     secret = enrol(client)
-    response = client.post(SETUP, data={"buoc": "xac-nhan", "ma": pyotp.TOTP(secret).now(),
-                                        "next": "/don-vi"})
+    response = client.post(
+        SETUP, data={"buoc": "xac-nhan", "ma": pyotp.TOTP(secret).now(), "next": "/don-vi"}
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/don-vi"
     assert client.get("/don-vi").status_code == 200
 
     fresh = library.test_client()
-    response = fresh.post("/dang-nhap", data={"ten_dang_nhap": secretary.username,
-                                              "mat_khau": factories.PASSWORD})
+    response = fresh.post(
+        "/dang-nhap", data={"ten_dang_nhap": secretary.username, "mat_khau": factories.PASSWORD}
+    )
     assert response.headers["Location"] == "/dang-nhap/xac-thuc"
     assert fresh.get("/").status_code == 302  # not logged in until the code is given
 
@@ -107,8 +108,15 @@ def test_admin_reset_of_second_factor_ends_sessions(library, clients, role_users
 
 @pytest.fixture
 def development_app(tmp_path):
-    app = create_app({"ENV_NAME": "development", "SECRET_KEY": "dev", "WTF_CSRF_ENABLED": False,
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.db'}", **FAST_PASSWORD_HASHING})
+    app = create_app(
+        {
+            "ENV_NAME": "development",
+            "SECRET_KEY": "dev",
+            "WTF_CSRF_ENABLED": False,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.db'}",
+            **FAST_PASSWORD_HASHING,
+        }
+    )
     migrate.upgrade(app)
     yield app
     get_db(app).engine.dispose()
@@ -116,8 +124,9 @@ def development_app(tmp_path):
 
 def test_demo_accounts_skip_the_second_factor_in_development_only(development_app):
     tree = factories.make_tree(development_app)
-    factories.make_user(development_app, "demo.secretary", cell=tree.cell_a, demo=True,
-                        grants=((SECRETARY, tree.cell_a),))
+    factories.make_user(
+        development_app, "demo.secretary", cell=tree.cell_a, demo=True, grants=((SECRETARY, tree.cell_a),)
+    )
     client = login(development_app.test_client(), "demo.secretary")
     assert client.get("/don-vi").status_code == 200
     assert development_app.config["SESSION_COOKIE_NAME"] == "session"

@@ -61,13 +61,14 @@ def count_passwords(app, monkeypatch) -> Counting:
 
 
 def web_login(username: str, password: str = WRONG, address: str = "10.0.0.1"):
-    return lambda client: client.post("/dang-nhap", data={"ten_dang_nhap": username,
-                                                          "mat_khau": password},
-                                      environ_base={"REMOTE_ADDR": address})
+    return lambda client: client.post(
+        "/dang-nhap",
+        data={"ten_dang_nhap": username, "mat_khau": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
-def test_concurrent_wrong_passwords_check_no_more_than_the_account_limit(
-        library, member, store, monkeypatch):
+def test_concurrent_wrong_passwords_check_no_more_than_the_account_limit(library, member, store, monkeypatch):
     checks = count_passwords(library, monkeypatch)
     statuses = concurrently(library, web_login(member.username))
     assert checks.calls == 10  # LOGIN_LIMIT_ACCOUNT: 10 per 15 minutes
@@ -75,8 +76,7 @@ def test_concurrent_wrong_passwords_check_no_more_than_the_account_limit(
     assert web_login(member.username, factories.PASSWORD)(library.test_client()).status_code == 429
 
 
-def test_concurrent_spraying_from_one_address_checks_no_more_than_its_limit(
-        library, store, monkeypatch):
+def test_concurrent_spraying_from_one_address_checks_no_more_than_its_limit(library, store, monkeypatch):
     library.config["LOGIN_LIMIT_ADDRESS"] = "10 per 15 minutes"
     checks = count_passwords(library, monkeypatch)
     names = iter(f"nguoi.{n}" for n in range(TRIES))
@@ -86,10 +86,15 @@ def test_concurrent_spraying_from_one_address_checks_no_more_than_its_limit(
 
 
 def test_concurrent_wrong_passwords_on_the_api_check_no_more_than_the_limit(
-        library, member, store, monkeypatch):
+    library, member, store, monkeypatch
+):
     checks = count_passwords(library, monkeypatch)
-    statuses = concurrently(library, lambda client: client.post(
-        "/api/v1/auth/token", json={"username": member.username, "password": WRONG}))
+    statuses = concurrently(
+        library,
+        lambda client: client.post(
+            "/api/v1/auth/token", json={"username": member.username, "password": WRONG}
+        ),
+    )
     assert checks.calls == 10 and statuses == {401: 10, 429: 22}
 
 
@@ -111,40 +116,49 @@ def count_totp(monkeypatch) -> Counting:
 
 @pytest.fixture
 def enrolled(library, tree):
-    return factories.make_user(library, "tran.thi.binh", cell=tree.cell_a,
-                               totp_secret=factories.new_totp_secret())
+    return factories.make_user(
+        library, "tran.thi.binh", cell=tree.cell_a, totp_secret=factories.new_totp_secret()
+    )
 
 
 def test_concurrent_wrong_second_factor_codes_check_no_more_than_the_limit(
-        library, enrolled, store, monkeypatch):
+    library, enrolled, store, monkeypatch
+):
     checks = count_totp(monkeypatch)
     statuses = concurrently(
-        library, lambda client: client.post("/dang-nhap/xac-thuc", data={"ma": "123456"}),
-        prepare=lambda client: web_login(enrolled.username, factories.PASSWORD)(client))
+        library,
+        lambda client: client.post("/dang-nhap/xac-thuc", data={"ma": "123456"}),
+        prepare=lambda client: web_login(enrolled.username, factories.PASSWORD)(client),
+    )
     assert checks.calls == 5  # CODE_LIMIT_ACCOUNT: 5 per 15 minutes
     assert statuses == {200: 5, 429: 27}
 
 
 def test_concurrent_wrong_codes_on_the_api_check_no_more_than_the_limit(
-        library, enrolled, store, monkeypatch):
+    library, enrolled, store, monkeypatch
+):
     checks = count_totp(monkeypatch)
     body = {"username": enrolled.username, "password": factories.PASSWORD, "code": "123456"}
     statuses = concurrently(library, lambda client: client.post("/api/v1/auth/token", json=body))
     assert checks.calls == 5 and statuses == {401: 5, 429: 27}
 
 
-def test_concurrent_wrong_activation_codes_check_no_more_than_the_limit(
-        library, member, store, monkeypatch):
+def test_concurrent_wrong_activation_codes_check_no_more_than_the_limit(library, member, store, monkeypatch):
     checks = Counting(codes.redeem)
     monkeypatch.setattr(codes, "redeem", checks)
-    form = {"ten_dang_nhap": member.username, "ma": "AAAA-BBBB-CCCC",
-            "mat_khau_moi": "Mật khẩu rất riêng 77", "nhap_lai": "Mật khẩu rất riêng 77"}
+    form = {
+        "ten_dang_nhap": member.username,
+        "ma": "AAAA-BBBB-CCCC",
+        "mat_khau_moi": "Mật khẩu rất riêng 77",
+        "nhap_lai": "Mật khẩu rất riêng 77",
+    }
     statuses = concurrently(library, lambda client: client.post("/kich-hoat", data=form))
     assert checks.calls == 5 and statuses == {422: 5, 429: 27}
 
 
 def test_concurrent_wrong_codes_confirming_a_new_second_factor_check_no_more_than_the_limit(
-        library, member, store, monkeypatch):
+    library, member, store, monkeypatch
+):
     checks = count_totp(monkeypatch)
     page = "/tai-khoan/xac-thuc-hai-buoc"
 
@@ -153,6 +167,8 @@ def test_concurrent_wrong_codes_confirming_a_new_second_factor_check_no_more_tha
         client.post(page, data={"buoc": "bat-dau"})
 
     statuses = concurrently(
-        library, lambda client: client.post(page, data={"buoc": "xac-nhan", "ma": "123456"}),
-        prepare=start_enrolment)
+        library,
+        lambda client: client.post(page, data={"buoc": "xac-nhan", "ma": "123456"}),
+        prepare=start_enrolment,
+    )
     assert checks.calls == 5 and statuses == {422: 5, 429: 27}

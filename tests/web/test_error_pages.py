@@ -15,7 +15,7 @@ def test_missing_page_offers_search_and_a_way_back(client):
     answer = client.get("/van-ban/khong-co-van-ban-nay")
     html = answer.get_data(as_text=True)
     assert answer.status_code == 404
-    assert "<h1 id=\"loi-tieu-de\">Không tìm thấy trang</h1>" in html
+    assert '<h1 id="loi-tieu-de">Không tìm thấy trang</h1>' in html
     assert 'action="/tim-kiem"' in html and 'id="tim-thay-the"' in html
     assert 'href="/hoc-tap">Xem việc học tập của tôi' in html
 
@@ -49,8 +49,9 @@ def test_json_errors_carry_no_page_text(client):
 
 def test_an_ended_session_is_told_apart_from_never_signing_in(library, client, member):
     with library.app_context(), get_db(library).transaction() as tx:  # logged out elsewhere
-        tx.execute(update(User).where(User.id == member.id)
-                   .values(session_version=users.new_session_version()))
+        tx.execute(
+            update(User).where(User.id == member.id).values(session_version=users.new_session_version())
+        )
     answer = client.get("/hoc-tap")
     assert answer.status_code == 302 and "/dang-nhap?next=/hoc-tap" in answer.location
     assert SESSION_ENDED_MESSAGE in client.get(answer.location).get_data(as_text=True)

@@ -56,8 +56,11 @@ def test_the_manifest_describes_an_installable_app(anon_client):
 
 def test_the_manifest_icons_are_pngs_of_their_stated_sizes(anon_client):
     icons = anon_client.get("/manifest.webmanifest").get_json()["icons"]
-    assert {(i["sizes"], i["purpose"]) for i in icons} >= {("192x192", "any"), ("512x512", "any"),
-                                                            ("512x512", "maskable")}
+    assert {(i["sizes"], i["purpose"]) for i in icons} >= {
+        ("192x192", "any"),
+        ("512x512", "any"),
+        ("512x512", "maskable"),
+    }
     for icon in icons:
         response = static_file(anon_client, icon["src"])
         assert response.status_code == 200 and icon["type"] == response.mimetype == "image/png"
@@ -99,8 +102,9 @@ def test_everything_the_worker_precaches_is_served(anon_client):
 def test_the_worker_version_follows_what_it_precaches(tmp_path):
     static = tmp_path / "static"
     static.mkdir()
-    (static / "sw.js").write_text('const VERSION = "__HANDBOOK_WORKER_VERSION__";\n'
-                                  'const PRECACHE = ["__HANDBOOK_PRECACHE__"];\n')
+    (static / "sw.js").write_text(
+        'const VERSION = "__HANDBOOK_WORKER_VERSION__";\nconst PRECACHE = ["__HANDBOOK_PRECACHE__"];\n'
+    )
     template = tmp_path / "offline.html"
     template.write_text("<p>Ngoại tuyến</p>")
 
@@ -155,10 +159,17 @@ def test_a_restudy_edition_changes_the_version(client, library, content_dir, cam
 
 def test_ended_campaigns_and_other_units_campaigns_are_not_kept(client, library, tree):
     make_campaign(library, [tree.cell_c], ["quy-dinh-37"], title="Đợt của chi bộ khác")
-    make_campaign(library, [tree.cell_a], ["nghi-quyet-35"], title="Đợt đã kết thúc",
-                  opens_on=today() - timedelta(days=40), deadline=today() - timedelta(days=10))
-    make_campaign(library, [tree.cell_a], ["quy-dinh-47"], title="Đợt chưa mở",
-                  opens_on=today() + timedelta(days=3))
+    make_campaign(
+        library,
+        [tree.cell_a],
+        ["nghi-quyet-35"],
+        title="Đợt đã kết thúc",
+        opens_on=today() - timedelta(days=40),
+        deadline=today() - timedelta(days=10),
+    )
+    make_campaign(
+        library, [tree.cell_a], ["quy-dinh-47"], title="Đợt chưa mở", opens_on=today() + timedelta(days=3)
+    )
     assert kept(client)["documents"] == []
 
 

@@ -55,16 +55,30 @@ def clashing_body(names: set[str]) -> str:
     lines = []
     for name in sorted(names):
         words = name.replace("_", " ").replace("-", " ")
-        lines += [f"## {words}", "", "Nội dung.", "", f"### {words}", "", "Nội dung.", "",
-                  f'<h2 id="{name}">Thô</h2>', "", f'<h4 id="{name}">Thô</h4>', ""]
+        lines += [
+            f"## {words}",
+            "",
+            "Nội dung.",
+            "",
+            f"### {words}",
+            "",
+            "Nội dung.",
+            "",
+            f'<h2 id="{name}">Thô</h2>',
+            "",
+            f'<h4 id="{name}">Thô</h4>',
+            "",
+        ]
     return "\n".join(lines)
 
 
 def source(body: str) -> str:
-    return ("---\nso_hieu: 99-QĐ/TW\ntieu_de: Văn bản đặt tên mục trùng trang\nloai: Quy định\n"
-            "co_quan_ban_hanh: Ban Chấp hành Trung ương\nngay_ban_hanh: 2024-01-01\n"
-            "trich_yeu: Thử.\nhieu_luc: còn hiệu lực\nquan_he:\n  - loai: Căn cứ\n"
-            "    so_hieu: 35-NQ/TW\n---\n" + body + "\n")
+    return (
+        "---\nso_hieu: 99-QĐ/TW\ntieu_de: Văn bản đặt tên mục trùng trang\nloai: Quy định\n"
+        "co_quan_ban_hanh: Ban Chấp hành Trung ương\nngay_ban_hanh: 2024-01-01\n"
+        "trich_yeu: Thử.\nhieu_luc: còn hiệu lực\nquan_he:\n  - loai: Căn cứ\n"
+        "    so_hieu: 35-NQ/TW\n---\n" + body + "\n"
+    )
 
 
 def publish(app, directory: Path, body: str) -> None:
@@ -80,8 +94,7 @@ def test_the_templates_have_ids_to_test_with():
 
 
 @pytest.mark.parametrize("who", ["member", "editor"])
-def test_headings_named_like_every_page_id_leave_the_page_ids_unique(library, clients, tmp_path,
-                                                                     who):
+def test_headings_named_like_every_page_id_leave_the_page_ids_unique(library, clients, tmp_path, who):
     client = clients[who]
     publish(library, tmp_path / "first", "## Mở đầu\n\nNội dung.\n")
     plain = ids_in(client.get(f"/van-ban/{SLUG}").get_data(as_text=True))
@@ -105,8 +118,7 @@ def test_the_page_has_its_own_ids_in_their_namespace(library, clients, tmp_path)
 
 
 def editor_preview(clients, body: str) -> str:
-    response = clients["editor"].post("/bien-tap/moi", data=editor_post(
-        hanh_dong="xem-truoc", noi_dung=body))
+    response = clients["editor"].post("/bien-tap/moi", data=editor_post(hanh_dong="xem-truoc", noi_dung=body))
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -123,28 +135,46 @@ def test_the_editor_preview_keeps_the_editor_page_ids_unique(library, clients):
 def test_pages_showing_markdown_have_no_id_a_heading_could_take(library, clients, tmp_path):
     """Not only none this document's headings took: none any heading could take."""
     publish(library, tmp_path, "## Mở đầu\n\nNội dung.\n")
-    pages = [clients[who].get(f"/van-ban/{SLUG}").get_data(as_text=True)
-             for who in ("member", "editor")]
+    pages = [clients[who].get(f"/van-ban/{SLUG}").get_data(as_text=True) for who in ("member", "editor")]
     pages.append(editor_preview(clients, "## Mở đầu\n\nNội dung.\n"))
     own = {i for page in pages for i in ids_in(page)} - {"mo-dau"}
     assert own and sorted(i for i in own if ANCHOR.fullmatch(i)) == []
 
 
-@pytest.mark.parametrize("heading", [
-    "Học tập", "Điều 5. Nhiệm vụ", "_hoc-tap", "-- x --", "!!!", "A_1", "Mục 1_2", "ĐẢNG",
-    "tiếng Việt NFD: Đảng", "a__b", "123", "x" * 300,
-])
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Học tập",
+        "Điều 5. Nhiệm vụ",
+        "_hoc-tap",
+        "-- x --",
+        "!!!",
+        "A_1",
+        "Mục 1_2",
+        "ĐẢNG",
+        "tiếng Việt NFD: Đảng",
+        "a__b",
+        "123",
+        "x" * 300,
+    ],
+)
 def test_every_heading_anchor_has_the_anchor_form(heading):
     rendered = render(f"## {heading}\n\n## {heading}\n\nx\n", "T")
     anchors = [s.anchor for s in rendered.sections if s.anchor]
     assert len(anchors) == 2 and all(ANCHOR.fullmatch(a) for a in anchors), anchors
 
 
-@pytest.mark.parametrize("raw", [
-    '<h2 id="hoc-tap">Thô</h2>', "<h3 id=hoc-tap>Thô</h3>", '<h4 ID="hoc-tap">Thô</h4>',
-    "<h2 title='x' id='_hoc-tap' lang=vi>Thô</h2>", '<h5 id="dieu-1">Thô</h5>',
-    '<h2 id="hoc-tap" id="x">Thô</h2>',
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '<h2 id="hoc-tap">Thô</h2>',
+        "<h3 id=hoc-tap>Thô</h3>",
+        '<h4 ID="hoc-tap">Thô</h4>',
+        "<h2 title='x' id='_hoc-tap' lang=vi>Thô</h2>",
+        '<h5 id="dieu-1">Thô</h5>',
+        '<h2 id="hoc-tap" id="x">Thô</h2>',
+    ],
+)
 def test_raw_html_ids_are_dropped(raw):
     rendered = render(f"## Điều 1\n\n{raw}\n\n## Học tập\n\nx\n", "T")
     assert ids_in(rendered.html) == ["dieu-1", "hoc-tap"]

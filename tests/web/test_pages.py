@@ -123,8 +123,13 @@ def test_security_headers_are_sent(client):
 
 
 def test_development_sends_no_hsts(tmp_path):
-    app = create_app({"ENV_NAME": "development", "DATABASE_URL": f"sqlite:///{tmp_path / 'd.db'}",
-                      "SEARCH_INDEX_DIR": str(tmp_path / "idx")})
+    app = create_app(
+        {
+            "ENV_NAME": "development",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'd.db'}",
+            "SEARCH_INDEX_DIR": str(tmp_path / "idx"),
+        }
+    )
     migrate.upgrade(app)
     headers = app.test_client().get("/dang-nhap").headers
     assert "Strict-Transport-Security" not in headers

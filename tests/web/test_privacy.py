@@ -63,8 +63,7 @@ def test_a_link_from_another_site_downloads_and_records_nothing(library, seeded)
 
 
 def test_each_member_gets_only_their_own(library, seeded):
-    text = login(library.test_client(), seeded.other.user.username).get(DOWNLOAD) \
-        .get_data(as_text=True)
+    text = login(library.test_client(), seeded.other.user.username).get(DOWNLOAD).get_data(as_text=True)
     assert all(mark in text for mark in seeded.other.marks)
     assert not any(mark in text for mark in seeded.member.marks)
 
@@ -84,22 +83,26 @@ def test_an_erased_member_is_gone_and_cannot_come_back(library, clients, seeded)
     with library.app_context(), get_db(library).transaction() as tx:
         assert naming(tx, seeded.member.marks) == []
     assert "/dang-nhap" in member_web.get("/tai-khoan").headers["Location"]
-    assert library.test_client().post("/dang-nhap", data={
-        "ten_dang_nhap": member.username, "mat_khau": factories.PASSWORD}).status_code == 200
+    assert (
+        library.test_client()
+        .post("/dang-nhap", data={"ten_dang_nhap": member.username, "mat_khau": factories.PASSWORD})
+        .status_code
+        == 200
+    )
     api = library.test_client()
     assert api.get(f"{BASE}/me", headers=bearer(seeded.member.token)).status_code == 401
     assert sign_in(api, member.username).status_code == 401
     page = clients["admin"].get(f"/quan-tri/dang-vien/{member.id}").get_data(as_text=True)
     assert "Dữ liệu cá nhân đã được xóa" in page and 'name="xac_nhan"' not in page
-    assert clients["admin"].post(_erase_url(member.id),
-                                 data={"xac_nhan": member.username}).status_code == 302
+    assert clients["admin"].post(_erase_url(member.id), data={"xac_nhan": member.username}).status_code == 302
     assert len(_audited(library, "privacy.erased")) == 1
 
 
 def test_erasing_needs_the_username_typed(library, clients, seeded):
     member = seeded.member.user
-    response = clients["admin"].post(_erase_url(member.id), data={"xac_nhan": "nguyen"},
-                                     follow_redirects=True)
+    response = clients["admin"].post(
+        _erase_url(member.id), data={"xac_nhan": "nguyen"}, follow_redirects=True
+    )
     assert "Hãy gõ đúng tên đăng nhập" in response.get_data(as_text=True)
     assert factories.reload_user(library, member.id).full_name == member.full_name
 
@@ -125,17 +128,21 @@ def _dump_everything(app) -> None:
     inner = app.wsgi_app
 
     def wsgi(environ, start_response):
-        dump.debug("request %s %s %r", environ["REQUEST_METHOD"], environ["PATH_INFO"],
-                   {k: v for k, v in environ.items() if k.startswith("HTTP_")})
+        dump.debug(
+            "request %s %s %r",
+            environ["REQUEST_METHOD"],
+            environ["PATH_INFO"],
+            {k: v for k, v in environ.items() if k.startswith("HTTP_")},
+        )
 
         def start(status, headers, exc_info=None):
             dump.debug("response %s %r", status, headers)
             return start_response(status, headers, exc_info)
+
         return inner(environ, start)
 
     app.wsgi_app = wsgi
-    app.before_request(lambda: dump.debug("form=%r json=%r", request.form,
-                                          request.get_json(silent=True)))
+    app.before_request(lambda: dump.debug("form=%r json=%r", request.form, request.get_json(silent=True)))
 
     @app.after_request
     def body(response):
@@ -152,12 +159,10 @@ def redacting(library):
     logging.setLogRecordFactory(previous)
 
 
-def test_no_password_token_cookie_or_code_reaches_the_logs(library, tree, member, redacting,
-                                                           caplog):
+def test_no_password_token_cookie_or_code_reaches_the_logs(library, tree, member, redacting, caplog):
     newcomer = factories.make_user(library, "vo.thi.hoa", password=None, cell=tree.cell_a)
     with library.test_request_context(), get_db(library).transaction() as tx:
-        code = auth.issue_activation(tx, web.code_key(), tx.get(User, newcomer.id), 24,
-                                     factories.FACTORY)
+        code = auth.issue_activation(tx, web.code_key(), tx.get(User, newcomer.id), 24, factories.FACTORY)
     _dump_everything(library)
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # every statement, with values
     caplog.set_level(logging.DEBUG)
@@ -168,16 +173,44 @@ def test_no_password_token_cookie_or_code_reaches_the_logs(library, tree, member
     first_cookie = client.get_cookie(library.config["SESSION_COOKIE_NAME"]).value
     token = sign_in(client, member.username, device="Điện thoại").get_json()["token"]
     assert client.get(f"{BASE}/me", headers=bearer(token)).status_code == 200
-    assert client.post("/tai-khoan/mat-khau", data={
-        "mat_khau_hien_tai": factories.PASSWORD, "mat_khau_moi": NEW_PASSWORD,
-        "nhap_lai": NEW_PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            "/tai-khoan/mat-khau",
+            data={
+                "mat_khau_hien_tai": factories.PASSWORD,
+                "mat_khau_moi": NEW_PASSWORD,
+                "nhap_lai": NEW_PASSWORD,
+            },
+        ).status_code
+        == 302
+    )
     second_cookie = client.get_cookie(library.config["SESSION_COOKIE_NAME"]).value
-    assert library.test_client().post("/kich-hoat", data={
-        "ten_dang_nhap": newcomer.username, "ma": code, "mat_khau_moi": ACTIVATION_PASSWORD,
-        "nhap_lai": ACTIVATION_PASSWORD}).status_code == 302
+    assert (
+        library.test_client()
+        .post(
+            "/kich-hoat",
+            data={
+                "ten_dang_nhap": newcomer.username,
+                "ma": code,
+                "mat_khau_moi": ACTIVATION_PASSWORD,
+                "nhap_lai": ACTIVATION_PASSWORD,
+            },
+        )
+        .status_code
+        == 302
+    )
 
-    secrets = [factories.PASSWORD, WRONG_PASSWORD, NEW_PASSWORD, ACTIVATION_PASSWORD, token,
-               first_cookie, second_cookie, code, codes.normalise(code)]
+    secrets = [
+        factories.PASSWORD,
+        WRONG_PASSWORD,
+        NEW_PASSWORD,
+        ACTIVATION_PASSWORD,
+        token,
+        first_cookie,
+        second_cookie,
+        code,
+        codes.normalise(code),
+    ]
     logged = [r.getMessage() + (r.exc_text or "") for r in caplog.records]
     leaks = [(secret, line) for line in logged for secret in secrets if secret in line]
     assert not leaks, leaks

@@ -24,8 +24,9 @@ def make_app(tmp_path, content_dir):
     def make(hops: int, **extra):
         root = tmp_path / f"app{len(made)}"
         root.mkdir()
-        app = create_app(app_config(root, content_dir, TESTING=True, WTF_CSRF_ENABLED=False,
-                                    PROXY_FIX_HOPS=hops, **extra))
+        app = create_app(
+            app_config(root, content_dir, TESTING=True, WTF_CSRF_ENABLED=False, PROXY_FIX_HOPS=hops, **extra)
+        )
         migrate.upgrade(app)
         made.append(app)
         return app
@@ -36,15 +37,19 @@ def make_app(tmp_path, content_dir):
 
 
 def failed_login(client, username: str, forwarded_for: str) -> int:
-    response = client.post(LOGIN, data={"ten_dang_nhap": username, "mat_khau": "sai"},
-                           headers={"X-Forwarded-For": forwarded_for})
+    response = client.post(
+        LOGIN, data={"ten_dang_nhap": username, "mat_khau": "sai"}, headers={"X-Forwarded-For": forwarded_for}
+    )
     return response.status_code
 
 
 def audited_addresses(app) -> list[str]:
     with app.app_context(), get_db(app).reads() as reader:
-        return list(reader.scalars(select(AuditEvent.ip).where(AuditEvent.action == "login.failed")
-                                   .order_by(AuditEvent.id)))
+        return list(
+            reader.scalars(
+                select(AuditEvent.ip).where(AuditEvent.action == "login.failed").order_by(AuditEvent.id)
+            )
+        )
 
 
 def test_without_a_trusted_proxy_forwarded_for_is_ignored(make_app):
@@ -67,8 +72,7 @@ def test_two_trusted_proxies_give_the_address_the_outer_one_appended(make_app):
 
 
 def test_a_forged_entry_does_not_escape_the_address_limit(make_app):
-    app = make_app(1, LOGIN_LIMIT_ADDRESS="3 per 15 minutes",
-                   LOGIN_LIMIT_ACCOUNT="100 per 15 minutes")
+    app = make_app(1, LOGIN_LIMIT_ADDRESS="3 per 15 minutes", LOGIN_LIMIT_ACCOUNT="100 per 15 minutes")
     client = app.test_client()
     for i in range(3):
         assert failed_login(client, f"tai.khoan.{i}", f"10.0.0.{i}, 198.51.100.7") == 200
@@ -82,8 +86,9 @@ def test_the_scheme_comes_from_the_trusted_proxy(make_app, hops, secure):
     tree = factories.make_tree(app)
     factories.make_user(app, "nguyen.van.an", cell=tree.cell_a)
     client = login(app.test_client(), "nguyen.van.an")
-    response = client.post("/tuy-chinh/co-chu", data={"co_chu": "lon"},
-                           headers={"X-Forwarded-Proto": "https"})
+    response = client.post(
+        "/tuy-chinh/co-chu", data={"co_chu": "lon"}, headers={"X-Forwarded-Proto": "https"}
+    )
     header = next(h for h in response.headers.get_all("Set-Cookie") if h.startswith("co_chu="))
     assert ("secure" in header.lower()) is secure
 

@@ -26,8 +26,9 @@ def test_results_page_highlights_and_links_to_the_section(search_client):
 
 
 def test_query_is_escaped_everywhere(search_client):
-    page = search_client.get("/tim-kiem", query_string={"q": '<script>alert("x")</script> đảng'}) \
-        .get_data(as_text=True)
+    page = search_client.get("/tim-kiem", query_string={"q": '<script>alert("x")</script> đảng'}).get_data(
+        as_text=True
+    )
     assert "<script>alert" not in page
     assert "&lt;script&gt;" in page
 
@@ -49,8 +50,9 @@ def test_an_article_reference_redirects_to_the_section(search_client):
 
 
 def test_json_by_accept_header_and_by_suffix(search_client):
-    by_header = search_client.get("/tim-kiem", query_string={"q": "đảng viên"},
-                                  headers={"Accept": "application/json"}).get_json()
+    by_header = search_client.get(
+        "/tim-kiem", query_string={"q": "đảng viên"}, headers={"Accept": "application/json"}
+    ).get_json()
     by_suffix = search_client.get("/tim-kiem.json", query_string={"q": "đảng viên"}).get_json()
     assert by_header == by_suffix
     assert by_header["total"] > 0 and by_header["hits"][0]["url"].startswith("/van-ban/")
@@ -64,8 +66,9 @@ def test_json_names_the_target_instead_of_redirecting(search_client):
 
 
 def test_filters_and_pagination_links(search_client):
-    page = search_client.get("/tim-kiem", query_string={"q": "đảng", "loai": "Quy định"}) \
-        .get_data(as_text=True)
+    page = search_client.get("/tim-kiem", query_string={"q": "đảng", "loai": "Quy định"}).get_data(
+        as_text=True
+    )
     assert "nghi-quyet-35#" not in page
     assert '<option value="Quy định" selected>' in page
 
@@ -77,8 +80,11 @@ def test_did_you_mean_link(search_client):
 
 def test_autocomplete(search_client):
     data = search_client.get("/tim-kiem/goi-y", query_string={"q": "35-n"}).get_json()
-    assert data["completions"][0] == {"label": "Nghị quyết 35-NQ/TW", "url": "/van-ban/nghi-quyet-35",
-                                      "title": "Về tăng cường bảo vệ nền tảng tư tưởng của Đảng"}
+    assert data["completions"][0] == {
+        "label": "Nghị quyết 35-NQ/TW",
+        "url": "/van-ban/nghi-quyet-35",
+        "title": "Về tăng cường bảo vệ nền tảng tư tưởng của Đảng",
+    }
     assert search_client.get("/tim-kiem/goi-y", query_string={"q": "("}).get_json() == {"completions": []}
 
 

@@ -46,7 +46,8 @@ def signed_in(library, member, url: str):
 
 @pytest.mark.parametrize("url", ENDPOINTS)
 def test_an_account_over_its_costly_searches_is_refused_with_429(
-        index_root, library, member, every_search_costly, url):
+    index_root, library, member, every_search_costly, url
+):
     client, headers = signed_in(library, member, url)
     assert [_get(client, url, headers).status_code for _ in range(2)] == [200, 200]
     refused = _get(client, url, headers)
@@ -58,8 +59,7 @@ def test_an_account_over_its_costly_searches_is_refused_with_429(
         assert "tìm kiếm quá nhiều" in refused.get_json()["error"]["title"]
 
 
-def test_the_limit_is_per_account_and_cheap_searches_never_count(index_root, library, member,
-                                                                   monkeypatch):
+def test_the_limit_is_per_account_and_cheap_searches_never_count(index_root, library, member, monkeypatch):
     other = factories.make_user(library, "le.van.binh")
     busy = login(library.test_client(), member.username)
     library.config["SEARCH_LIMIT_ACCOUNT"] = "2 per minute"
@@ -76,8 +76,7 @@ def test_the_limit_is_per_account_and_cheap_searches_never_count(index_root, lib
 def test_long_queries_count_however_fast_they_are(index_root, library, client):
     library.config["SEARCH_LIMIT_ACCOUNT"] = "2 per minute"
     long_query = " ".join(["x"] * 60)
-    assert [_get(client, "/tim-kiem", {}, long_query).status_code for _ in range(3)] == \
-        [200, 200, 429]
+    assert [_get(client, "/tim-kiem", {}, long_query).status_code for _ in range(3)] == [200, 200, 429]
 
 
 def test_a_long_hostile_query_answers_without_a_suggestion(index_root, client):

@@ -20,5 +20,6 @@ def audit_log():
     args = Args()
     page, action = args.page_number(), args.text("hanh-dong", 40) or None
     events, total = audit.recent(session(), page, PER_PAGE, action)
-    return render_template("admin/audit.html", events=events, total=total, page=page,
-                           per_page=PER_PAGE, action=action or "")
+    return render_template(
+        "admin/audit.html", events=events, total=total, page=page, per_page=PER_PAGE, action=action or ""
+    )

@@ -23,9 +23,11 @@ def import_upload():
         if not found:
             raise Invalid([Problem("tep", "Hãy chọn một tệp .csv hoặc .xlsx có dữ liệu.")])
         with get_db().transaction() as tx:
-            report = importer.import_tables(tx, web.actor(), found, web.code_key(),
-                                            current_app.config["ACTIVATION_CODE_HOURS"])
+            report = importer.import_tables(
+                tx, web.actor(), found, web.code_key(), current_app.config["ACTIVATION_CODE_HOURS"]
+            )
     except Invalid as error:
         return render_template("admin/import.html", kinds=UNIT_KINDS, problems=error.problems), 422
-    return render_template("admin/import_report.html", report=report,
-                           hours=current_app.config["ACTIVATION_CODE_HOURS"])
+    return render_template(
+        "admin/import_report.html", report=report, hours=current_app.config["ACTIVATION_CODE_HOURS"]
+    )

@@ -22,8 +22,9 @@ def test_import_members_writes_codes_privately_and_lists_rejects(runner, tmp_pat
     (tmp_path / "m.csv").write_text(MEMBERS, encoding="utf-8")
     assert runner.invoke(args=["handbook", "import-members", str(tmp_path / "u.csv")]).exit_code == 0
     codes = tmp_path / "codes.csv"
-    result = runner.invoke(args=["handbook", "import-members", str(tmp_path / "m.csv"),
-                                 "--codes-out", str(codes)])
+    result = runner.invoke(
+        args=["handbook", "import-members", str(tmp_path / "m.csv"), "--codes-out", str(codes)]
+    )
     assert result.exit_code == 1
     assert "Mới: 1" in result.output and "m.csv dòng 3: ten_dang_nhap" in result.output
     assert os.stat(codes).st_mode & 0o777 == 0o600
@@ -49,8 +50,14 @@ def test_issue_code_and_end_sessions(app, runner, library, member):
 
 
 def test_demo_is_refused_in_production(tmp_path):
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "k" * 4 + "-Xy9_prod-secret-1234567890abcdef",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", **FAST_PASSWORD_HASHING})
+    app = create_app(
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": "k" * 4 + "-Xy9_prod-secret-1234567890abcdef",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
+            **FAST_PASSWORD_HASHING,
+        }
+    )
     result = app.test_cli_runner().invoke(args=["handbook", "demo"])
     assert result.exit_code == 1 and "phát triển" in result.output
     get_db(app).engine.dispose()

@@ -59,8 +59,9 @@ def test_demo_again_only_resets_demo_passwords(app, runner):
     with app.app_context(), get_db(app).transaction() as tx:
         assert tx.scalar(select(func.count()).select_from(Unit)) == 15
     client = app.test_client()
-    response = client.post("/dang-nhap", data={"ten_dang_nhap": "demo.admin",
-                                               "mat_khau": "Mật khẩu demo 2025"})
+    response = client.post(
+        "/dang-nhap", data={"ten_dang_nhap": "demo.admin", "mat_khau": "Mật khẩu demo 2025"}
+    )
     assert response.status_code == 200  # demo accounts are refused outside development
 
 

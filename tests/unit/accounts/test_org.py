@@ -28,10 +28,16 @@ def test_paths_describe_the_tree(tree):
     assert tree.committee.contains(tree.cell_a) and not tree.other_committee.contains(tree.cell_a)
 
 
-@pytest.mark.parametrize(("kind", "parent_attr"), [
-    (CELL, "province"), (CELL, "committee"), (PARTIAL_COMMITTEE, "committee"),
-    (CELL, "cell_a"), ("khong_co", "grassroots"),
-])
+@pytest.mark.parametrize(
+    ("kind", "parent_attr"),
+    [
+        (CELL, "province"),
+        (CELL, "committee"),
+        (PARTIAL_COMMITTEE, "committee"),
+        (CELL, "cell_a"),
+        ("khong_co", "grassroots"),
+    ],
+)
 def test_units_only_sit_under_allowed_parents(tx, tree, kind, parent_attr):
     with pytest.raises(Invalid):
         units.create_unit(tx, ACTOR, "MOI", "Đơn vị mới", kind, getattr(tree, parent_attr).id)
@@ -77,13 +83,14 @@ def test_close_refuses_a_unit_with_members(app, tree):
 
 
 def test_transfer_keeps_history_and_ends_secretary_role(app, tree):
-    user = factories.make_user(app, "nguyen.van.an", cell=tree.cell_a,
-                               grants=((SECRETARY, tree.cell_a),))
+    user = factories.make_user(app, "nguyen.van.an", cell=tree.cell_a, grants=((SECRETARY, tree.cell_a),))
     with app.app_context(), get_db(app).transaction() as tx:
         members.transfer(tx, ACTOR, user.id, tree.cell_c.id)
         history = members.history(tx, user.id)
         assert [(m.unit_id, m.end_reason) for m in history] == [
-            (tree.cell_a.id, "chuyen_sinh_hoat"), (tree.cell_c.id, None)]
+            (tree.cell_a.id, "chuyen_sinh_hoat"),
+            (tree.cell_c.id, None),
+        ]
         assert roles.grants_of(tx, user.id) == []
         with pytest.raises(Invalid):
             members.transfer(tx, ACTOR, user.id, tree.grassroots.id)
@@ -99,8 +106,13 @@ def test_one_current_cell_per_member_is_enforced_by_the_database(app, tree):
 def test_role_rules(app, tree):
     user = factories.make_user(app, "nguyen.van.an", cell=tree.cell_a)
     with app.app_context(), get_db(app).transaction() as tx:
-        for role, unit in (("secretary", tree.cell_b), ("secretary", tree.grassroots),
-                           ("admin", tree.cell_a), ("chairman", None), ("committee_viewer", None)):
+        for role, unit in (
+            ("secretary", tree.cell_b),
+            ("secretary", tree.grassroots),
+            ("admin", tree.cell_a),
+            ("chairman", None),
+            ("committee_viewer", None),
+        ):
             with pytest.raises(Invalid):
                 roles.grant(tx, ACTOR, user.id, role, unit.id if unit else None)
         first = roles.grant(tx, ACTOR, user.id, "committee_viewer", tree.committee.id)

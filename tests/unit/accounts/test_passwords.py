@@ -19,22 +19,37 @@ from tests import factories
 FAST = Passwords(HashParams(time_cost=1, memory_cost=64, parallelism=1))
 
 
-@pytest.mark.parametrize(("password", "accepted"), [
-    ("Abc d1!", False),                      # 7 characters
-    ("Tân Lập8", True),                      # 8, with a space and diacritics
-    ("Đ" * 2 + "ảng viên gương mẫu 1930", True),
-    ("abc7" * 16, True),                     # 64
-    ("Ngọc" * 32, True),                     # 128
-    ("Ngọc" * 32 + "x", False),              # 129
-])
+@pytest.mark.parametrize(
+    ("password", "accepted"),
+    [
+        ("Abc d1!", False),  # 7 characters
+        ("Tân Lập8", True),  # 8, with a space and diacritics
+        ("Đ" * 2 + "ảng viên gương mẫu 1930", True),
+        ("abc7" * 16, True),  # 64
+        ("Ngọc" * 32, True),  # 128
+        ("Ngọc" * 32 + "x", False),  # 129
+    ],
+)
 def test_length_boundaries(password, accepted):
     assert (password_problems(password) == []) is accepted
 
 
-@pytest.mark.parametrize("password", [
-    "12345678", "password", "matkhau123", "Đảng viên 123", "dangcongsan", "tinhuy2025",
-    "Bình Phước 1", "11111111", "iloveyou", "qwerty123", "Hồ Chí Minh 1890",
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "12345678",
+        "password",
+        "matkhau123",
+        "Đảng viên 123",
+        "dangcongsan",
+        "tinhuy2025",
+        "Bình Phước 1",
+        "11111111",
+        "iloveyou",
+        "qwerty123",
+        "Hồ Chí Minh 1890",
+    ],
+)
 def test_common_and_context_passwords_are_refused(password):
     assert any("phổ biến" in p.reason for p in password_problems(password))
 
@@ -63,9 +78,9 @@ def test_unknown_user_verification_still_runs_and_fails():
 
 
 def test_production_parameters_are_owasp_argon2id(app):
-    production = Passwords(HashParams.from_config({"ARGON2_TIME_COST": 2,
-                                                   "ARGON2_MEMORY_COST": 19456,
-                                                   "ARGON2_PARALLELISM": 1}))
+    production = Passwords(
+        HashParams.from_config({"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_COST": 19456, "ARGON2_PARALLELISM": 1})
+    )
     params = extract_parameters(production.hash("Mật khẩu thử nghiệm 1"))
     assert params.type is Type.ID
     assert (params.memory_cost, params.time_cost, params.parallelism) == (19456, 2, 1)

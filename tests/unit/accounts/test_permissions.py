@@ -15,8 +15,9 @@ LOOKALIKE = Unit(id=22, path="/1/22/")
 
 
 def perms(*grants) -> Permissions:
-    return Permissions(7, tuple(Grant(role, unit.id if unit else None, unit.path if unit else None)
-                                for role, unit in grants))
+    return Permissions(
+        7, tuple(Grant(role, unit.id if unit else None, unit.path if unit else None) for role, unit in grants)
+    )
 
 
 def test_nobody_sees_anything_by_default():

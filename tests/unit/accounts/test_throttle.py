@@ -15,8 +15,9 @@ LOGIN = throttle.LOGIN
 
 @pytest.fixture(params=STORES)
 def limits(request, app):
-    app.config.update(LOGIN_LIMIT_ACCOUNT="3 per 15 minutes; 5 per day",
-                      LOGIN_LIMIT_ADDRESS="4 per 15 minutes")
+    app.config.update(
+        LOGIN_LIMIT_ACCOUNT="3 per 15 minutes; 5 per day", LOGIN_LIMIT_ADDRESS="4 per 15 minutes"
+    )
     use_store(request, app, request.param)
     with app.app_context():
         yield
@@ -32,8 +33,9 @@ def test_reserving_stops_at_the_limit(limits):
 
 
 def test_the_account_is_counted_whatever_its_spelling_and_address(limits):
-    assert [throttle.reserve(LOGIN, name, f"10.0.0.{n}")
-            for n, name in enumerate(["An", " an ", "AN", "an"])] == [True] * 3 + [False]
+    assert [
+        throttle.reserve(LOGIN, name, f"10.0.0.{n}") for n, name in enumerate(["An", " an ", "AN", "an"])
+    ] == [True] * 3 + [False]
 
 
 def test_release_gives_back_one_try(limits):
@@ -60,8 +62,9 @@ def test_released_tries_do_not_count_towards_the_daily_limit(limits):
     assert reserve_all("an", times=4) == [True] * 3 + [False]
 
 
-@pytest.mark.parametrize("config", [{"RATELIMIT_STRATEGY": "fixed-window"},
-                                    {"RATELIMIT_STORAGE_URI": "memcached://127.0.0.1:1"}])
+@pytest.mark.parametrize(
+    "config", [{"RATELIMIT_STRATEGY": "fixed-window"}, {"RATELIMIT_STORAGE_URI": "memcached://127.0.0.1:1"}]
+)
 def test_a_store_that_cannot_give_tries_back_is_refused(tmp_path, content_dir, config):
     with pytest.raises(ValueError, match="RATELIMIT_"):
         create_app(app_config(tmp_path, content_dir, TESTING=True, **config))

@@ -29,8 +29,12 @@ def _no_space(*_args, **_kwargs):
 
 
 def _upload(client):
-    return client.post(UPLOAD, data={"tep": (io.BytesIO(PDF), "Quyết định.pdf")},
-                       content_type="multipart/form-data", follow_redirects=True)
+    return client.post(
+        UPLOAD,
+        data={"tep": (io.BytesIO(PDF), "Quyết định.pdf")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
 
 
 def _rows(app) -> int:
@@ -38,12 +42,16 @@ def _rows(app) -> int:
         return s.scalar(select(func.count()).select_from(Attachment))
 
 
-@pytest.mark.parametrize("fails", [
-    "spool",   # the upload's bytes do not fit (reported by fsync on delayed allocation)
-    "commit",  # the file got its final name, but the folder entry could not be made durable
-])
+@pytest.mark.parametrize(
+    "fails",
+    [
+        "spool",  # the upload's bytes do not fit (reported by fsync on delayed allocation)
+        "commit",  # the file got its final name, but the folder entry could not be made durable
+    ],
+)
 def test_a_full_disk_is_told_on_the_page_and_leaves_nothing_behind(
-        library, clients, root, monkeypatch, fails):
+    library, clients, root, monkeypatch, fails
+):
     if fails == "spool":
         monkeypatch.setattr(storage.os, "fsync", _no_space)
     else:
@@ -59,14 +67,17 @@ def test_a_full_disk_is_told_on_the_page_and_leaves_nothing_behind(
     assert _rows(library) == 1 and stored.read_bytes() == PDF
 
 
-def test_a_full_disk_keeps_the_file_another_document_already_has(library, clients, root,
-                                                                monkeypatch):
+def test_a_full_disk_keeps_the_file_another_document_already_has(library, clients, root, monkeypatch):
     _upload(clients["editor"])
     (stored,) = root.iterdir()
     monkeypatch.setattr(storage, "fsync_dir", _no_space)
     other = "/bien-tap/van-ban/quy-dinh-47/tep-dinh-kem"
-    response = clients["editor"].post(other, data={"tep": (io.BytesIO(PDF), "ban-sao.pdf")},
-                                      content_type="multipart/form-data", follow_redirects=True)
+    response = clients["editor"].post(
+        other,
+        data={"tep": (io.BytesIO(PDF), "ban-sao.pdf")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "hết chỗ trống" in response.get_data(as_text=True)
     assert list(root.iterdir()) == [stored] and stored.read_bytes() == PDF
     assert _rows(library) == 1

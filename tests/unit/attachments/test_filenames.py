@@ -9,16 +9,18 @@ import pytest
 from handbook.attachments import content_types
 
 PDF = content_types.PDF
-INVISIBLE = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c" \
-            "\u200b\u2060\ufeff\u00ad"
+INVISIBLE = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u2060\ufeff\u00ad"
 
 
-@pytest.mark.parametrize("name", [
-    "hoadon\u202efdp.exe",          # shown as "hoadonexe.pdf" by a bidi-aware display
-    "hoadon\u2067fdp.exe\u2069",
-    "bao-cao\u200f\u061c.pdf",
-    "\u202dtai-lieu\u202c.pdf",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "hoadon\u202efdp.exe",  # shown as "hoadonexe.pdf" by a bidi-aware display
+        "hoadon\u2067fdp.exe\u2069",
+        "bao-cao\u200f\u061c.pdf",
+        "\u202dtai-lieu\u202c.pdf",
+    ],
+)
 def test_bidi_and_format_characters_are_dropped(name):
     cleaned = content_types.clean_filename(name, PDF)
     assert cleaned.endswith(".pdf") and cleaned.count(".") == 1

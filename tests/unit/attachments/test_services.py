@@ -31,8 +31,9 @@ def _doc_id(app, slug: str = "quy-dinh-37") -> int:
         return services.document_id_for(tx, slug)
 
 
-def _add(app, root, data: bytes, name: str = "ban-goc.pdf", max_bytes: int = 1024,
-         slug: str = "quy-dinh-37") -> Attachment:
+def _add(
+    app, root, data: bytes, name: str = "ban-goc.pdf", max_bytes: int = 1024, slug: str = "quy-dinh-37"
+) -> Attachment:
     document_id = _doc_id(app, slug)
     with app.app_context(), get_db(app).transaction() as tx:
         return services.add(tx, ACTOR, document_id, name, io.BytesIO(data), max_bytes, root)
@@ -51,11 +52,14 @@ def test_pdf_is_stored_under_its_hash_with_detected_type(library, root):
     assert not [p for p in root.iterdir() if p.name.startswith(".upload-")]
 
 
-@pytest.mark.parametrize("data", [
-    b"<!DOCTYPE html><script>alert(1)</script>",
-    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script/></svg>',
-    b"MZ\x90\x00\x03\x00\x00\x00",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<!DOCTYPE html><script>alert(1)</script>",
+        b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script/></svg>',
+        b"MZ\x90\x00\x03\x00\x00\x00",
+    ],
+)
 def test_content_other_than_pdf_or_image_is_refused_whatever_the_name(library, root, data):
     with pytest.raises(Invalid) as excinfo:
         _add(library, root, data, "bao-cao.pdf")

@@ -56,12 +56,17 @@ def forget_agreement(app) -> None:
         tx.execute(update(Document).values(synced_hash=None))
 
 
-@pytest.mark.parametrize("file, current, agreed, outcome", [
-    ("a", "a", "a", UNCHANGED), ("a", "a", None, UNCHANGED),
-    ("b", "a", "a", FILE_CHANGED),
-    ("a", "b", "a", APP_EDITED),
-    ("c", "b", "a", CONFLICT), ("c", "b", None, CONFLICT),
-])
+@pytest.mark.parametrize(
+    "file, current, agreed, outcome",
+    [
+        ("a", "a", "a", UNCHANGED),
+        ("a", "a", None, UNCHANGED),
+        ("b", "a", "a", FILE_CHANGED),
+        ("a", "b", "a", APP_EDITED),
+        ("c", "b", "a", CONFLICT),
+        ("c", "b", None, CONFLICT),
+    ],
+)
 def test_the_three_way_rule(file, current, agreed, outcome):
     assert decide(file, current, agreed) == outcome
 
@@ -82,8 +87,9 @@ def test_a_file_changed_since_the_last_import_becomes_a_new_revision(library, co
 def test_an_edit_made_in_the_application_is_kept(library, content_dir):
     edit_in_app(library)
     report = import_folder(library, content_dir)
-    assert [(h.slug, h.reason, h.revision, h.author) for h in report.kept] == \
-        [(SLUG, APP_EDITED, 2, "bien.tap.vien")]
+    assert [(h.slug, h.reason, h.revision, h.author) for h in report.kept] == [
+        (SLUG, APP_EDITED, 2, "bien.tap.vien")
+    ]
     assert not report.changed and not report.problems and not report.conflicts
     assert body(library).endswith(APP_TEXT) and doc(library).current_revision.number == 2
 
@@ -109,7 +115,8 @@ def test_overwrite_app_edits_lets_the_file_win_as_a_new_revision(library, conten
     assert document.current_revision.number == 3 and FILE_TEXT in document.current_revision.source
     assert document.current_revision.note == importer.OVERWRITE_NOTE
     assert import_folder(library, content_dir).unchanged == sorted(
-        ["nghi-quyet-35", "quy-dinh-37", "quy-dinh-47"])
+        ["nghi-quyet-35", "quy-dinh-37", "quy-dinh-47"]
+    )
 
 
 def test_old_database_falls_back_to_the_last_imported_revision(library, content_dir):
@@ -134,8 +141,7 @@ def test_a_document_born_in_the_application_conflicts_with_a_new_file(library, c
         workflow.mark_published(tx, EDITOR, workflow.save(tx, EDITOR, editor_form(), "publish"))
     forget_agreement(library)
     text = (content_dir / f"{SLUG}.md").read_text(encoding="utf-8")
-    (content_dir / "ket-luan-21.md").write_text(
-        text.replace("37-QĐ/TW", "21-KL/TW", 1), encoding="utf-8")
+    (content_dir / "ket-luan-21.md").write_text(text.replace("37-QĐ/TW", "21-KL/TW", 1), encoding="utf-8")
     report = import_folder(library, content_dir)
     assert [h.slug for h in report.conflicts] == ["ket-luan-21"]
     assert "Kiên quyết ngăn chặn" in body(library, "ket-luan-21")
@@ -158,8 +164,7 @@ def test_scheduled_draft_is_not_rewritten_by_a_file_of_the_same_name(library, co
     with library.app_context(), get_db(library).transaction() as tx:
         workflow.schedule(tx, EDITOR, editor_form(), when)
     text = (content_dir / f"{SLUG}.md").read_text(encoding="utf-8")
-    (content_dir / "ket-luan-21.md").write_text(
-        text.replace("37-QĐ/TW", "21-KL/TW", 1), encoding="utf-8")
+    (content_dir / "ket-luan-21.md").write_text(text.replace("37-QĐ/TW", "21-KL/TW", 1), encoding="utf-8")
     report = import_folder(library, content_dir)
     assert [(h.slug, h.reason) for h in report.kept] == [("ket-luan-21", "draft")]
     draft = doc(library, "ket-luan-21")
@@ -190,13 +195,14 @@ def test_command_keeps_app_edits_and_goes_on(library, runner, content_dir):
     result = runner.invoke(args=["handbook", "import-content", str(content_dir)])
     assert result.exit_code == 0, result.output
     assert "giữ bản trong ứng dụng: 1, xung đột: 0, lỗi: 0." in result.output
-    assert f"Giữ bản sửa trong ứng dụng (tệp không đổi từ lần nhập trước): {SLUG}, " \
-           "phiên bản 2 do bien.tap.vien lưu lúc " in result.output
+    assert (
+        f"Giữ bản sửa trong ứng dụng (tệp không đổi từ lần nhập trước): {SLUG}, "
+        "phiên bản 2 do bien.tap.vien lưu lúc " in result.output
+    )
     assert "export-content" in result.output
 
 
-def test_command_reports_a_conflict_and_fails_unless_told_to_overwrite(library, runner,
-                                                                        content_dir):
+def test_command_reports_a_conflict_and_fails_unless_told_to_overwrite(library, runner, content_dir):
     edit_in_app(library)
     edit_file(content_dir)
     result = runner.invoke(args=["handbook", "import-content", str(content_dir)])
@@ -204,15 +210,13 @@ def test_command_reports_a_conflict_and_fails_unless_told_to_overwrite(library, 
     assert f"XUNG ĐỘT {SLUG}.md" in result.output
     assert "văn bản đang ở phiên bản 2 do bien.tap.vien lưu lúc" in result.output
     assert "--overwrite-app-edits" in result.output
-    forced = runner.invoke(args=["handbook", "import-content", str(content_dir),
-                                 "--overwrite-app-edits"])
+    forced = runner.invoke(args=["handbook", "import-content", str(content_dir), "--overwrite-app-edits"])
     assert forced.exit_code == 0, forced.output
     assert "Tệp thay bản sửa trong ứng dụng (phiên bản 2 do bien.tap.vien" in forced.output
     assert FILE_TEXT in body(library)
 
 
-def test_export_command_into_the_content_folder_records_the_agreement(library, runner,
-                                                                       content_dir):
+def test_export_command_into_the_content_folder_records_the_agreement(library, runner, content_dir):
     edit_in_app(library)
     assert runner.invoke(args=["handbook", "export-content", str(content_dir)]).exit_code == 0
     assert doc(library).synced_hash == doc(library).current_revision.source_hash

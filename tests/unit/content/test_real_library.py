@@ -31,8 +31,12 @@ def test_every_file_is_nfc_on_disk():
 
 def test_a_replacement_chain_exists_inside_the_library(sources):
     numbers = {number_key(s.meta.number) for s in sources}
-    replaced = [r for s in sources for r in s.meta.relations
-                if r.kind == "replaces" and number_key(r.number) in numbers]
+    replaced = [
+        r
+        for s in sources
+        for r in s.meta.relations
+        if r.kind == "replaces" and number_key(r.number) in numbers
+    ]
     assert replaced
 
 

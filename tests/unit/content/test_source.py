@@ -63,8 +63,12 @@ def problems_of(text: str, slug: str = "van-ban") -> dict[str, str]:
 
 
 def test_every_problem_is_reported_not_only_the_first():
-    bad = (GOOD.replace("35-NQ/TW", "35 NQ TW").replace("nghị quyết", "Thư")
-           .replace("2018-10-22", "22/10/2018").replace("còn hiệu lực", "đang dùng"))
+    bad = (
+        GOOD.replace("35-NQ/TW", "35 NQ TW")
+        .replace("nghị quyết", "Thư")
+        .replace("2018-10-22", "22/10/2018")
+        .replace("còn hiệu lực", "đang dùng")
+    )
     found = problems_of(bad)
     assert {"so_hieu", "loai", "ngay_ban_hanh", "hieu_luc"} <= set(found)
     assert "YYYY-MM-DD" in found["ngay_ban_hanh"]
@@ -78,16 +82,19 @@ def test_problem_names_the_file():
     assert "van-ban.md: loai" in str(caught.value)
 
 
-@pytest.mark.parametrize("text, field", [
-    ("no front matter", "front matter"),
-    ("---\nso_hieu: [unclosed\n---\nbody", "front matter"),
-    ("---\nso_hieu: 1-NQ/TW\nbody without closing", "front matter"),
-    (GOOD.replace("tu_khoa:", "tu_khoaa:"), "tu_khoaa"),
-    (GOOD.replace("    so_hieu: 04-NQ/TW", "    so: 04-NQ/TW"), "quan_he[1]"),
-    (GOOD.replace("loai: Căn cứ", "loai: bạn bè"), "quan_he[1]"),
-    (GOOD.replace("Tóm tắt.", "x" * 601), "trich_yeu"),
-    (GOOD.split("---\n## Phần I")[0] + "---\n", "nội dung"),
-])
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        ("no front matter", "front matter"),
+        ("---\nso_hieu: [unclosed\n---\nbody", "front matter"),
+        ("---\nso_hieu: 1-NQ/TW\nbody without closing", "front matter"),
+        (GOOD.replace("tu_khoa:", "tu_khoaa:"), "tu_khoaa"),
+        (GOOD.replace("    so_hieu: 04-NQ/TW", "    so: 04-NQ/TW"), "quan_he[1]"),
+        (GOOD.replace("loai: Căn cứ", "loai: bạn bè"), "quan_he[1]"),
+        (GOOD.replace("Tóm tắt.", "x" * 601), "trich_yeu"),
+        (GOOD.split("---\n## Phần I")[0] + "---\n", "nội dung"),
+    ],
+)
 def test_malformed_sources_are_rejected(text, field):
     assert field in problems_of(text)
 
@@ -96,7 +103,8 @@ def test_bad_slug_is_rejected():
     assert "slug" in problems_of(GOOD, slug="Nghị Quyết 35")
 
 
-@pytest.mark.parametrize("number", ["35-NQ/TW", "85-QĐ/TW", "17-CTr/TU", "999-QĐ/TU",
-                                    "08-QĐi/TW", "12-HD/BTCTW", "63/2010/NĐ-CP"])
+@pytest.mark.parametrize(
+    "number", ["35-NQ/TW", "85-QĐ/TW", "17-CTr/TU", "999-QĐ/TU", "08-QĐi/TW", "12-HD/BTCTW", "63/2010/NĐ-CP"]
+)
 def test_real_number_forms_are_accepted(number):
     assert parse_source("x", GOOD.replace("35-NQ/TW", number)).meta.number == number

@@ -19,8 +19,9 @@ def test_a_valid_form_becomes_a_source_the_importer_accepts():
 
 
 def test_every_problem_is_reported_at_once_by_field():
-    form = editor_form(so_hieu="KL 21", ngay_ban_hanh="25/10/2021", loai="Thư",
-                       tieu_de="", noi_dung="  ", slug="Kết Luận")
+    form = editor_form(
+        so_hieu="KL 21", ngay_ban_hanh="25/10/2021", loai="Thư", tieu_de="", noi_dung="  ", slug="Kết Luận"
+    )
     with pytest.raises(Invalid) as caught:
         build_source(form)
     fields = {p.field for p in caught.value.problems}
@@ -29,8 +30,7 @@ def test_every_problem_is_reported_at_once_by_field():
 
 def test_state_numbers_and_nfd_input_are_accepted():
     decomposed = "Về đẩy mạnh".replace("ẩ", "a\u0302\u0309")
-    source = build_source(editor_form(so_hieu="63/2010/NĐ-CP", tieu_de=decomposed,
-                                      loai="Quyết định"))
+    source = build_source(editor_form(so_hieu="63/2010/NĐ-CP", tieu_de=decomposed, loai="Quyết định"))
     assert source.meta.number == "63/2010/NĐ-CP" and source.meta.title == "Về đẩy mạnh"
 
 

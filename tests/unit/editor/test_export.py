@@ -24,8 +24,13 @@ def test_export_writes_published_skips_drafts_and_moves_archived(db, index_root,
 
 
 def test_an_edit_published_in_the_browser_is_exported(db, index_root, tmp_path):
-    form = editor_form(slug="quy-dinh-37", phien_ban="1", so_hieu="37-QĐ/TW", loai="Quy định",
-                       noi_dung="Nội dung sửa trên trình duyệt.\n")
+    form = editor_form(
+        slug="quy-dinh-37",
+        phien_ban="1",
+        so_hieu="37-QĐ/TW",
+        loai="Quy định",
+        noi_dung="Nội dung sửa trên trình duyệt.\n",
+    )
     publishing.publish(db, index_root, EDITOR, form)
     with db.reads() as reader:
         importer.export_documents(reader, tmp_path)

@@ -14,7 +14,11 @@ def test_changed_line_is_diffed_word_by_word():
 def test_added_and_removed_lines_carry_their_line_numbers():
     lines = diff("a\nb\nc", "a\nc\nd")
     assert [(x.kind, x.old_no, x.new_no) for x in lines] == [
-        ("same", 1, 1), ("removed", 2, None), ("same", 3, 2), ("added", None, 3)]
+        ("same", 1, 1),
+        ("removed", 2, None),
+        ("same", 3, 2),
+        ("added", None, 3),
+    ]
 
 
 def test_unchanged_runs_are_elided_around_context():

@@ -14,8 +14,14 @@ from handbook.search.storage import IndexBusy
 from tests.factories import editor_form
 from tests.unit.editor.conftest import EDITOR
 
-EDIT_37 = dict(slug="quy-dinh-37", phien_ban="1", so_hieu="37-QĐ/TW", loai="Quy định",
-               tieu_de="Tiêu đề đã sửa", noi_dung="Nội dung đã sửa.\n")
+EDIT_37 = dict(
+    slug="quy-dinh-37",
+    phien_ban="1",
+    so_hieu="37-QĐ/TW",
+    loai="Quy định",
+    tieu_de="Tiêu đề đã sửa",
+    noi_dung="Nội dung đã sửa.\n",
+)
 
 
 def _served(db, slug="quy-dinh-37"):

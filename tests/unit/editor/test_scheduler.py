@@ -34,8 +34,9 @@ def state(db, slug: str) -> str:
 
 def publications(db) -> int:
     with db.reads() as reader:
-        return reader.scalar(select(func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.action == "document.publish"))
+        return reader.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "document.publish")
+        )
 
 
 def test_a_running_scheduler_publishes_a_draft_soon_after_its_time(db, index_root, library):
@@ -65,8 +66,7 @@ def test_many_workers_at_once_publish_each_document_exactly_once(db, index_root)
         schedule(db, slug, utcnow() - timedelta(seconds=1))
     jobs = [scheduler.Scheduler(db, index_root, 60) for _ in range(4)]
     results: list = []
-    threads = [threading.Thread(target=lambda job=job: results.append(job.step()))
-               for job in jobs]
+    threads = [threading.Thread(target=lambda job=job: results.append(job.step())) for job in jobs]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -30,8 +30,11 @@ def _doc(db, slug="ket-luan-21") -> Document:
 
 def _actions(db) -> list[str]:
     with db.reads() as reader:
-        return list(reader.scalars(select(AuditEvent.action).where(
-            AuditEvent.action.like("document.%")).order_by(AuditEvent.id)))
+        return list(
+            reader.scalars(
+                select(AuditEvent.action).where(AuditEvent.action.like("document.%")).order_by(AuditEvent.id)
+            )
+        )
 
 
 def test_a_draft_is_invisible_to_members_everywhere(db, index_root):
@@ -58,14 +61,25 @@ def test_publishing_makes_it_visible_and_indexed_within_two_seconds(db, index_ro
 
 def test_each_save_of_a_published_document_is_a_new_revision_with_author_and_note(db, index_root):
     publishing.publish(db, index_root, EDITOR, editor_form())
-    publishing.publish(db, index_root, EDITOR, editor_form(
-        phien_ban="1", ghi_chu="Sửa lỗi chính tả", hoc_lai="1",
-        noi_dung="Mở đầu.\n\n## Phần I. Nhiệm vụ\n\nNội dung mới.\n"))
+    publishing.publish(
+        db,
+        index_root,
+        EDITOR,
+        editor_form(
+            phien_ban="1",
+            ghi_chu="Sửa lỗi chính tả",
+            hoc_lai="1",
+            noi_dung="Mở đầu.\n\n## Phần I. Nhiệm vụ\n\nNội dung mới.\n",
+        ),
+    )
     revision = _doc(db).current_revision
-    assert (revision.number, revision.author, revision.note, revision.requires_restudy) == \
-        (2, "bien.tap.vien", "Sửa lỗi chính tả", True)
-    assert _actions(db) == ["document.create", "document.publish", "document.edit",
-                            "document.publish"]
+    assert (revision.number, revision.author, revision.note, revision.requires_restudy) == (
+        2,
+        "bien.tap.vien",
+        "Sửa lỗi chính tả",
+        True,
+    )
+    assert _actions(db) == ["document.create", "document.publish", "document.edit", "document.publish"]
 
 
 def test_a_second_save_based_on_the_same_revision_is_a_conflict(db):
@@ -124,8 +138,9 @@ def test_archived_is_readable_by_link_but_not_listed_or_indexed(db, index_root):
 
 def test_revert_brings_back_an_old_revision_as_a_new_one(db, index_root):
     original = _doc(db, "quy-dinh-37").current_revision.source
-    form = editor_form(slug="quy-dinh-37", phien_ban="1", so_hieu="37-QĐ/TW", loai="Quy định",
-                       noi_dung="Đã sửa.\n")
+    form = editor_form(
+        slug="quy-dinh-37", phien_ban="1", so_hieu="37-QĐ/TW", loai="Quy định", noi_dung="Đã sửa.\n"
+    )
     publishing.publish(db, index_root, EDITOR, form)
     publishing.revert(db, index_root, EDITOR, "quy-dinh-37", 1, 2)
     revision = _doc(db, "quy-dinh-37").current_revision

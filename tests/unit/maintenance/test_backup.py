@@ -101,8 +101,13 @@ def test_the_destination_may_be_a_folder(library, tmp_path):
 
 
 def test_postgresql_is_refused_with_the_commands_to_run(tmp_path, content_dir):
-    app = create_app(app_config(tmp_path, content_dir, DATABASE_URL=(
-        "postgresql+psycopg://handbook:s3cret-pw@db.example:5433/handbook")))
+    app = create_app(
+        app_config(
+            tmp_path,
+            content_dir,
+            DATABASE_URL=("postgresql+psycopg://handbook:s3cret-pw@db.example:5433/handbook"),
+        )
+    )
     with pytest.raises(MaintenanceError) as refused:
         backup.create(app)
     assert "pg_dump -Fc -h db.example -p 5433 -U handbook -d handbook" in refused.value.message

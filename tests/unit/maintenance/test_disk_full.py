@@ -61,10 +61,10 @@ def _backup(app, dest: Path):
     return app.test_cli_runner().invoke(args=["handbook", "backup", str(dest)])
 
 
-@pytest.mark.parametrize("fill", [_copy_then_fill, _fsync_fails, _manifest_fails],
-                         ids=["copy", "fsync", "manifest"])
-def test_a_full_disk_leaves_no_partial_backup_and_a_retry_works(library, tmp_path,
-                                                              monkeypatch, fill):
+@pytest.mark.parametrize(
+    "fill", [_copy_then_fill, _fsync_fails, _manifest_fails], ids=["copy", "fsync", "manifest"]
+)
+def test_a_full_disk_leaves_no_partial_backup_and_a_retry_works(library, tmp_path, monkeypatch, fill):
     folder = tmp_path / "bk"
     folder.mkdir()
     dest = folder / "a.db"
@@ -79,8 +79,7 @@ def test_a_full_disk_leaves_no_partial_backup_and_a_retry_works(library, tmp_pat
     assert sorted(p.name for p in folder.iterdir()) == ["a.db", "a.db.json"]
 
 
-def test_a_full_disk_while_staging_a_restore_leaves_the_live_database_alone(
-        library, tmp_path, monkeypatch):
+def test_a_full_disk_while_staging_a_restore_leaves_the_live_database_alone(library, tmp_path, monkeypatch):
     made = backup.create(library, tmp_path / "a.db")
     live = maintenance_sqlite.database_file(library.config["DATABASE_URL"])
     before = set(live.parent.iterdir())
@@ -90,8 +89,7 @@ def test_a_full_disk_while_staging_a_restore_leaves_the_live_database_alone(
         raise _enospc()
 
     monkeypatch.setattr(restore.shutil, "copyfile", copyfile)
-    result = library.test_cli_runner().invoke(
-        args=["handbook", "restore", str(made.path), "--yes"])
+    result = library.test_cli_runner().invoke(args=["handbook", "restore", str(made.path), "--yes"])
     assert result.exit_code == 1 and FULL in result.stderr and "Traceback" not in result.output
     assert set(live.parent.iterdir()) == before
     with closing(sqlite3.connect(live)) as conn:

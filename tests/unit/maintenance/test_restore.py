@@ -67,7 +67,8 @@ def test_a_damaged_live_database_is_replaced_and_kept(library, saved):
     done = restore.restore(library, saved)
     assert done.moved_aside.read_bytes() == b"\x00" * 8192
     assert done.moved_aside.with_name(done.moved_aside.name + "-wal").read_bytes() == (
-        b"left by a crash")  # moved with it, never replayed into the restored file
+        b"left by a crash"
+    )  # moved with it, never replayed into the restored file
     assert "sau.sao.luu" not in usernames(live(library)) and index_ok(library)
 
 
@@ -112,12 +113,15 @@ def _foreign_database(path: Path) -> None:
         conn.execute("CREATE TABLE notes (body TEXT)")
 
 
-@pytest.mark.parametrize("damage, message", [
-    (_truncated, "không khớp mã kiểm tra"),
-    (_truncated_without_manifest, "có thể bị cắt cụt hoặc hỏng"),
-    (_not_a_database, "không phải cơ sở dữ liệu SQLite nguyên vẹn"),
-    (_foreign_database, "không phải cơ sở dữ liệu của Sổ tay"),
-])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (_truncated, "không khớp mã kiểm tra"),
+        (_truncated_without_manifest, "có thể bị cắt cụt hoặc hỏng"),
+        (_not_a_database, "không phải cơ sở dữ liệu SQLite nguyên vẹn"),
+        (_foreign_database, "không phải cơ sở dữ liệu của Sổ tay"),
+    ],
+)
 def test_a_damaged_backup_is_refused_before_anything_changes(library, saved, damage, message):
     damage(saved)
     before = sorted(p.name for p in live(library).parent.iterdir())
@@ -171,7 +175,6 @@ def test_cli_restore_of_a_damaged_file_fails_in_vietnamese(library, saved):
     result = library.test_cli_runner().invoke(args=["handbook", "restore", str(saved), "--yes"])
     assert result.exit_code == 1
     assert "LỖI: Tệp saved.db không khớp mã kiểm tra" in result.output
-
 
 
 def test_members_erased_after_the_backup_are_named_after_a_restore(library, tmp_path):

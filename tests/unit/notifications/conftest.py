@@ -27,19 +27,18 @@ def permissions(app, user_id: int) -> Permissions:
         return principal.permissions_of(tx, user_id)
 
 
-def send(app, sender, unit_id: int, campaign_id: int,
-         now: datetime | None = None) -> ReminderResult:
+def send(app, sender, unit_id: int, campaign_id: int, now: datetime | None = None) -> ReminderResult:
     """sender: (user, permissions), as the secretary fixtures give."""
     user, perms = sender
     with app.app_context(), get_db(app).transaction() as tx:
-        return reminders.send_reminders(tx, Actor(user.id, user.username), perms, unit_id,
-                                        campaign_id, now)
+        return reminders.send_reminders(tx, Actor(user.id, user.username), perms, unit_id, campaign_id, now)
 
 
 def notifications_of(app, user_id: int) -> list[Notification]:
     with app.app_context(), get_db(app).transaction() as tx:
-        return list(tx.scalars(select(Notification).where(Notification.user_id == user_id)
-                               .order_by(Notification.id)))
+        return list(
+            tx.scalars(select(Notification).where(Notification.user_id == user_id).order_by(Notification.id))
+        )
 
 
 @pytest.fixture
@@ -50,8 +49,13 @@ def campaign(library, tree):
 @pytest.fixture
 def secretary(library, tree, campaign):
     """Secretary of cell A, who has completed the campaign."""
-    user = factories.make_user(library, "tran.thi.binh", cell=tree.cell_a,
-                               grants=((SECRETARY, tree.cell_a),), full_name="Trần Thị Bình")
+    user = factories.make_user(
+        library,
+        "tran.thi.binh",
+        cell=tree.cell_a,
+        grants=((SECRETARY, tree.cell_a),),
+        full_name="Trần Thị Bình",
+    )
     complete(library, user.id, QD37)
     return user, permissions(library, user.id)
 

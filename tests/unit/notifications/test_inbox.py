@@ -17,9 +17,17 @@ START = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 def add_notifications(app, user_id: int, count: int) -> list[int]:
     with app.app_context(), get_db(app).transaction() as tx:
-        made = [Notification(user_id=user_id, kind="reminder", title=f"Thông báo {i}",
-                             body="Nội dung", link="/hoc-tap", created_at=START + timedelta(hours=i))
-                for i in range(count)]
+        made = [
+            Notification(
+                user_id=user_id,
+                kind="reminder",
+                title=f"Thông báo {i}",
+                body="Nội dung",
+                link="/hoc-tap",
+                created_at=START + timedelta(hours=i),
+            )
+            for i in range(count)
+        ]
         tx.add_all(made)
         tx.flush()
         return [n.id for n in made]
@@ -55,8 +63,12 @@ def test_marking_read_counts_down_and_keeps_the_first_time(app, member):
 
 def test_only_the_owner_can_mark_a_notification_read(app, member, other_member):
     [mine] = add_notifications(app, member.id, 1)
-    for user_id, notification_id in ((other_member.id, mine), (member.id, 999_999),
-                                     (member.id, 0), (member.id, 2**31)):
+    for user_id, notification_id in (
+        (other_member.id, mine),
+        (member.id, 999_999),
+        (member.id, 0),
+        (member.id, 2**31),
+    ):
         with pytest.raises(NotFound):
             read(app, inbox.mark_read, user_id, notification_id)
     assert read(app, inbox.unread_count, member.id) == 1

@@ -30,13 +30,14 @@ def test_concurrent_sends_remind_each_member_once_on_postgresql(pg):
     app, tree = pg
     campaign = make_campaign(app, [tree.grassroots], [QD37])
     members = [factories.make_user(app, f"pg.member.{i}", cell=tree.cell_a) for i in range(3)]
-    secretary = factories.make_user(app, "pg.secretary", cell=tree.cell_a,
-                                    grants=((SECRETARY, tree.cell_a),))
+    secretary = factories.make_user(app, "pg.secretary", cell=tree.cell_a, grants=((SECRETARY, tree.cell_a),))
     complete(app, secretary.id, QD37)
     sender = (secretary, permissions(app, secretary.id))
     results = []
-    threads = [threading.Thread(target=lambda: results.append(
-        send(app, sender, tree.cell_a.id, campaign.id))) for _ in range(6)]
+    threads = [
+        threading.Thread(target=lambda: results.append(send(app, sender, tree.cell_a.id, campaign.id)))
+        for _ in range(6)
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -56,14 +56,19 @@ def _seed_person(app, content_dir: Path, user: User, member_code: str, campaign:
         codes.issue(tx, CODE_KEY, tx.get(User, user.id), CODE_RESET, hours=24)
         token, _ = tokens.issue(tx, actor, user.id, f"Điện thoại của {user.full_name}", days=30)
         completion.confirm(tx, user.id, QD37)
-        reflections.submit(tx, user.id, campaign.id,
-                           f"Tôi, {user.full_name}, thu hoạch được nhiều điều từ Quy định 37.")
+        reflections.submit(
+            tx, user.id, campaign.id, f"Tôi, {user.full_name}, thu hoạch được nhiều điều từ Quy định 37."
+        )
         doc = documents.load(tx, QD37)
         question = quizzes.questions(tx, doc.id)[0]
         quizzes.grade(tx, user.id, doc, {question.id: question.answer})
         raw = (content_dir / f"{QD37}.md").read_text(encoding="utf-8")
-        save_revision(tx, parse_source(QD37, raw + "\n\nĐoạn bổ sung."),
-                      author=user.username, note=f"Sửa bởi {user.full_name}")
+        save_revision(
+            tx,
+            parse_source(QD37, raw + "\n\nĐoạn bổ sung."),
+            author=user.username,
+            note=f"Sửa bởi {user.full_name}",
+        )
     return token
 
 
@@ -72,17 +77,27 @@ def seed(app, content_dir: Path, tree, member: User) -> Seeded:
     table, and the cell's secretary who reminded them both."""
     campaign = make_campaign(app, [tree.grassroots], [QD37, NQ35], title="Học tập Quy định 37")
     with app.app_context(), get_db(app).transaction() as tx:
-        quizzes.add_question(tx, ACTOR, documents.load(tx, QD37).id, "Quy định 37 về gì?",
-                             "Những điều đảng viên không được làm\nKinh tế", "1")
-    secretary = factories.make_user(app, "do.thi.giang", cell=tree.cell_a, full_name="Đỗ Thị Giang",
-                                    grants=((SECRETARY, tree.cell_a),))
+        quizzes.add_question(
+            tx,
+            ACTOR,
+            documents.load(tx, QD37).id,
+            "Quy định 37 về gì?",
+            "Những điều đảng viên không được làm\nKinh tế",
+            "1",
+        )
+    secretary = factories.make_user(
+        app, "do.thi.giang", cell=tree.cell_a, full_name="Đỗ Thị Giang", grants=((SECRETARY, tree.cell_a),)
+    )
     other = factories.make_user(app, "le.thi.hoa", cell=tree.cell_a, full_name="Lê Thị Hoa")
-    people = [Person(user, code, _seed_person(app, content_dir, user, code, campaign))
-              for user, code in ((member, "DV-0042-TL"), (other, "DV-0043-TL"))]
+    people = [
+        Person(user, code, _seed_person(app, content_dir, user, code, campaign))
+        for user, code in ((member, "DV-0042-TL"), (other, "DV-0043-TL"))
+    ]
     with app.app_context(), get_db(app).transaction() as tx:
         perms = principal.permissions_of(tx, secretary.id)
-        reminders.send_reminders(tx, Actor(secretary.id, secretary.username), perms,
-                                 tree.cell_a.id, campaign.id)
+        reminders.send_reminders(
+            tx, Actor(secretary.id, secretary.username), perms, tree.cell_a.id, campaign.id
+        )
     return Seeded(people[0], people[1], secretary, campaign)
 
 
@@ -94,8 +109,9 @@ def text_values(session: Session) -> list[tuple[str, str, str]]:
         if not columns:
             continue
         for row in session.execute(select(*columns)):
-            found += [(table.name, name, str(value)) for name, value in row._mapping.items()
-                      if value is not None]
+            found += [
+                (table.name, name, str(value)) for name, value in row._mapping.items() if value is not None
+            ]
     return found
 
 

@@ -40,12 +40,24 @@ def _figures(app, tree, seeded) -> tuple:
     campaigns and for the campaign, and each member's progress."""
     ids = [seeded.member.user.id, seeded.other.user.id, seeded.secretary.id]
     with app.app_context(), get_db(app).transaction() as tx:
-        pages = [rollup_page(tx, EVERYTHING, unit.id, campaign)
-                 for unit in (tree.province, tree.grassroots, tree.cell_a)
-                 for campaign in (None, seeded.campaign.id)]
-        return ([(p.rollup.total, [(line.unit.id, line.tally) for line in p.rollup.children],
-                  [(c.id, t) for c, t in p.rollup.by_campaign], p.days) for p in pages],
-                progress.campaign_progress(tx, ids), progress.overall_progress(tx, ids))
+        pages = [
+            rollup_page(tx, EVERYTHING, unit.id, campaign)
+            for unit in (tree.province, tree.grassroots, tree.cell_a)
+            for campaign in (None, seeded.campaign.id)
+        ]
+        return (
+            [
+                (
+                    p.rollup.total,
+                    [(line.unit.id, line.tally) for line in p.rollup.children],
+                    [(c.id, t) for c, t in p.rollup.by_campaign],
+                    p.days,
+                )
+                for p in pages
+            ],
+            progress.campaign_progress(tx, ids),
+            progress.overall_progress(tx, ids),
+        )
 
 
 def test_nothing_personal_of_the_member_remains_anywhere(library, seeded):
@@ -56,8 +68,13 @@ def test_nothing_personal_of_the_member_remains_anywhere(library, seeded):
     assert result.deleted["notifications"] == 1 and result.scrubbed["reflections"] == 1
     # The other member is untouched.
     assert {hit[:2] for hit in _naming(library, seeded.other.marks)} >= {
-        ("users", "username"), ("users", "full_name"), ("users", "member_code"),
-        ("reflections", "text"), ("api_tokens", "label"), ("document_revisions", "author")}
+        ("users", "username"),
+        ("users", "full_name"),
+        ("users", "member_code"),
+        ("reflections", "text"),
+        ("api_tokens", "label"),
+        ("document_revisions", "author"),
+    }
 
 
 def test_the_account_is_de_identified_and_locked(library, seeded):
@@ -102,8 +119,7 @@ def test_erasing_twice_changes_nothing(library, seeded):
     again = _erase(library, user_id, seeded.member.user.username)
     with library.app_context(), get_db(library).transaction() as tx:
         assert tx.get(User, user_id).username == first
-        assert len(tx.scalars(select(AuditEvent).where(
-            AuditEvent.action == "privacy.erased")).all()) == 1
+        assert len(tx.scalars(select(AuditEvent).where(AuditEvent.action == "privacy.erased")).all()) == 1
     assert again.already and not again.deleted
 
 

@@ -36,9 +36,14 @@ def test_every_linked_table_has_the_members_rows(library, seeded):
 
 def test_export_shows_what_the_member_wrote_and_their_identity(library, seeded):
     text = json.dumps(_export(library, seeded.member.user.id), ensure_ascii=False)
-    for expected in (*seeded.member.marks, "Điện thoại của Nguyễn Văn An",
-                     "Tôi, Nguyễn Văn An, thu hoạch", "Nhắc học tập: Học tập Quy định 37",
-                     "Tài khoản", "Bài thu hoạch"):
+    for expected in (
+        *seeded.member.marks,
+        "Điện thoại của Nguyễn Văn An",
+        "Tôi, Nguyễn Văn An, thu hoạch",
+        "Nhắc học tập: Học tập Quy định 37",
+        "Tài khoản",
+        "Bài thu hoạch",
+    ):
         assert expected in text
 
 
@@ -48,8 +53,12 @@ def test_nothing_of_another_member_nor_any_credential(library, seeded):
         assert foreign not in text
     with library.app_context(), get_db(library).transaction() as tx:
         user = tx.get(User, seeded.member.user.id)
-        secrets = [user.password_hash, user.session_version,
-                   *tx.scalars(select(ApiToken.token_hash)), *tx.scalars(select(OneTimeCode.code_hash))]
+        secrets = [
+            user.password_hash,
+            user.session_version,
+            *tx.scalars(select(ApiToken.token_hash)),
+            *tx.scalars(select(OneTimeCode.code_hash)),
+        ]
     assert all(secret not in text for secret in secrets)
     assert seeded.member.token not in text
 

@@ -24,19 +24,22 @@ def redacting():
     logging.setLogRecordFactory(previous)
 
 
-@pytest.mark.parametrize(("text", "secret"), [
-    (f"Authorization: Bearer {TOKEN}", TOKEN),
-    (f"headers=[('Authorization', 'Bearer {TOKEN}'), ('Host', 'localhost')]", TOKEN),
-    (f"issued {{'token': '{TOKEN}', 'token_type': 'Bearer'}}", TOKEN),
-    (f"Cookie: theme=dark; session={COOKIE}", COOKIE),
-    (f"Set-Cookie: __Host-session={COOKIE}; Secure; HttpOnly; Path=/", COOKIE),
-    (f"cookie value {COOKIE} seen", COOKIE),
-    (f"form=[('ten_dang_nhap', 'nguyen.van.an'), ('mat_khau', '{PASSWORD}')]", PASSWORD),
-    (f'{{"username": "nguyen.van.an", "password": "{PASSWORD}"}}', PASSWORD),
-    ("POST /dang-nhap mat_khau_moi=Hoc+tap+2024&nhap_lai=Hoc+tap+2024", "Hoc+tap+2024"),
-    (f"redeeming code {CODE} for nguyen.van.an", CODE),
-    (f"redeeming ma={CODE.lower()}", CODE.lower()),
-])
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (f"Authorization: Bearer {TOKEN}", TOKEN),
+        (f"headers=[('Authorization', 'Bearer {TOKEN}'), ('Host', 'localhost')]", TOKEN),
+        (f"issued {{'token': '{TOKEN}', 'token_type': 'Bearer'}}", TOKEN),
+        (f"Cookie: theme=dark; session={COOKIE}", COOKIE),
+        (f"Set-Cookie: __Host-session={COOKIE}; Secure; HttpOnly; Path=/", COOKIE),
+        (f"cookie value {COOKIE} seen", COOKIE),
+        (f"form=[('ten_dang_nhap', 'nguyen.van.an'), ('mat_khau', '{PASSWORD}')]", PASSWORD),
+        (f'{{"username": "nguyen.van.an", "password": "{PASSWORD}"}}', PASSWORD),
+        ("POST /dang-nhap mat_khau_moi=Hoc+tap+2024&nhap_lai=Hoc+tap+2024", "Hoc+tap+2024"),
+        (f"redeeming code {CODE} for nguyen.van.an", CODE),
+        (f"redeeming ma={CODE.lower()}", CODE.lower()),
+    ],
+)
 def test_secrets_are_redacted_from_text(text, secret):
     clean = logs.redact(text)
     assert secret not in clean and REDACTED in clean
@@ -63,14 +66,22 @@ def test_every_logger_redacts_message_arguments_and_exceptions(redacting, caplog
 def test_secrets_a_request_carried_are_redacted_even_in_free_text(redacting, app, caplog):
     caplog.set_level(logging.DEBUG)
     log = logging.getLogger("handbook.x")
-    with app.test_request_context("/dang-nhap", method="POST", headers={"Cookie": f"s={COOKIE}"},
-                                  data={"ten_dang_nhap": "nguyen.van.an", "mat_khau": PASSWORD}):
+    with app.test_request_context(
+        "/dang-nhap",
+        method="POST",
+        headers={"Cookie": f"s={COOKIE}"},
+        data={"ten_dang_nhap": "nguyen.van.an", "mat_khau": PASSWORD},
+    ):
         from flask import request
 
         log.info("before the view reads the form")
         assert "form" not in request.__dict__  # logging never parses the body
-        log.warning("login by %s with %s, cookie %s", request.form["ten_dang_nhap"],
-                    request.form["mat_khau"], request.cookies["s"])
+        log.warning(
+            "login by %s with %s, cookie %s",
+            request.form["ten_dang_nhap"],
+            request.form["mat_khau"],
+            request.cookies["s"],
+        )
     assert PASSWORD not in caplog.text and COOKIE not in caplog.text
     assert "login by nguyen.van.an with [redacted]" in caplog.text
 

@@ -49,8 +49,9 @@ def random_study(library, tree) -> Study:
     member_ids = []
     for i in range(12):
         cell = cells[i % 3]
-        user = factories.make_user(library, f"dang.vien.{i:02d}", cell=cell, password=None,
-                                   full_name=f"Đảng viên {chr(0x41 + i)}")
+        user = factories.make_user(
+            library, f"dang.vien.{i:02d}", cell=cell, password=None, full_name=f"Đảng viên {chr(0x41 + i)}"
+        )
         member_ids.append(user.id)
         for slug in SLUGS:
             _study(library, rng, user.id, cell.id, slug)

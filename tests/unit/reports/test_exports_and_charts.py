@@ -20,8 +20,11 @@ def test_other_values_are_untouched(value):
 
 
 def test_participation_chart_escapes_labels_and_describes_the_numbers():
-    svg = str(charts.participation([charts.Bar("<script>alert(1)</script>", 40),
-                                    charts.Bar("Chi bộ ấp 2", None)], "Tỷ lệ"))
+    svg = str(
+        charts.participation(
+            [charts.Bar("<script>alert(1)</script>", 40), charts.Bar("Chi bộ ấp 2", None)], "Tỷ lệ"
+        )
+    )
     assert "<script" not in svg and "&lt;script&gt;" in svg
     assert 'role="img"' in svg and "<title" in svg and "Chi bộ ấp 2: không có" in svg
     assert "style=" not in svg

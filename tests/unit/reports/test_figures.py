@@ -19,9 +19,13 @@ EVERYTHING = Permissions(1, (Grant(ADMIN, None, None),))
 
 
 def _member_cells(session, unit: Unit) -> dict[int, int]:
-    return dict(session.execute(
-        select(Membership.user_id, Membership.unit_id).join(Unit)
-        .where(Membership.ended_at.is_(None), Unit.path.startswith(unit.path))).all())
+    return dict(
+        session.execute(
+            select(Membership.user_id, Membership.unit_id)
+            .join(Unit)
+            .where(Membership.ended_at.is_(None), Unit.path.startswith(unit.path))
+        ).all()
+    )
 
 
 def _expected(session, unit: Unit, campaign_ids: list[int]) -> dict[int, Tally]:
@@ -29,25 +33,27 @@ def _expected(session, unit: Unit, campaign_ids: list[int]) -> dict[int, Tally]:
     counts: dict[int, Counter] = {}
     for user_id, cell_id in _member_cells(session, unit).items():
         assigned = {c.id: c for c in campaigns.assigned_campaigns(session, user_id)}
-        lines = overview.campaign_lines(session, user_id,
-                                        [assigned[c] for c in campaign_ids if c in assigned])
+        lines = overview.campaign_lines(
+            session, user_id, [assigned[c] for c in campaign_ids if c in assigned]
+        )
         if not lines:
             continue
         count = counts.setdefault(cell_id, Counter())
         count["members"] += 1
         if all(line.ratio.complete for line in lines):
             count["completed"] += 1
-        elif any(line.ratio.done or any(d.sections.done for d in line.documents)
-                 for line in lines):
+        elif any(line.ratio.done or any(d.sections.done for d in line.documents) for line in lines):
             count["in_progress"] += 1
-    return {cell: Tally(c["members"], c["completed"], c["in_progress"])
-            for cell, c in counts.items()}
+    return {cell: Tally(c["members"], c["completed"], c["in_progress"]) for cell, c in counts.items()}
 
 
 @pytest.mark.parametrize("which", ["first", "second", "both"])
 def test_rollup_counts_equal_the_members_own_pages(library, tree, random_study, which):
-    chosen = {"first": random_study.campaigns[:1], "second": random_study.campaigns[1:],
-              "both": random_study.campaigns}[which]
+    chosen = {
+        "first": random_study.campaigns[:1],
+        "second": random_study.campaigns[1:],
+        "both": random_study.campaigns,
+    }[which]
     with library.app_context(), get_db(library).transaction() as tx:
         cells, _ = rollup.cell_tallies(tx, tree.province, chosen)
         expected = _expected(tx, tree.province, [c.id for c in chosen])

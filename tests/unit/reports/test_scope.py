@@ -21,10 +21,14 @@ def _perms(role, unit=None) -> Permissions:
 def test_entry_units_per_role(library, tree):
     with library.app_context(), get_db(library).transaction() as tx:
         assert [u.id for u in scope.entry_units(tx, _perms(ADMIN))] == [tree.province.id]
-        assert [u.id for u in scope.entry_units(tx, _perms(SECRETARY, tree.cell_a))] == \
-            [tree.cell_a.id]
-        both = Permissions(7, (Grant(COMMITTEE_VIEWER, tree.committee.id, tree.committee.path),
-                               Grant(COMMITTEE_VIEWER, tree.grassroots.id, tree.grassroots.path)))
+        assert [u.id for u in scope.entry_units(tx, _perms(SECRETARY, tree.cell_a))] == [tree.cell_a.id]
+        both = Permissions(
+            7,
+            (
+                Grant(COMMITTEE_VIEWER, tree.committee.id, tree.committee.path),
+                Grant(COMMITTEE_VIEWER, tree.grassroots.id, tree.grassroots.path),
+            ),
+        )
         assert [u.id for u in scope.entry_units(tx, both)] == [tree.committee.id]
 
 
@@ -35,11 +39,13 @@ def test_cells_and_campaigns_in_scope(library, tree):
     with library.app_context(), get_db(library).transaction() as tx:
         assert scope.cell(tx, viewer, tree.cell_b.id).id == tree.cell_b.id
         assert scope.campaign(tx, tree.committee, here.id).id == here.id
-        for call in (lambda: scope.cell(tx, viewer, tree.cell_c.id),
-                     lambda: scope.cell(tx, viewer, tree.grassroots.id),
-                     lambda: scope.unit(tx, viewer, tree.province.id),
-                     lambda: scope.campaign(tx, tree.committee, elsewhere.id),
-                     lambda: scope.campaign(tx, tree.cell_b, here.id)):
+        for call in (
+            lambda: scope.cell(tx, viewer, tree.cell_c.id),
+            lambda: scope.cell(tx, viewer, tree.grassroots.id),
+            lambda: scope.unit(tx, viewer, tree.province.id),
+            lambda: scope.campaign(tx, tree.committee, elsewhere.id),
+            lambda: scope.campaign(tx, tree.cell_b, here.id),
+        ):
             with pytest.raises(NotFound):
                 call()
 

@@ -40,7 +40,10 @@ def test_one_letter_syllables_and_common_words_are_kept():
 
 def test_bigrams_pair_neighbouring_syllables():
     assert tokens(analysis.folded_bigram_analyzer(), "Đảng viên học tập") == [
-        "dang vien", "vien hoc", "hoc tap"]
+        "dang vien",
+        "vien hoc",
+        "hoc tap",
+    ]
 
 
 def test_has_marks():

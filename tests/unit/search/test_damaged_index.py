@@ -66,8 +66,7 @@ def test_check_index_reports_it_and_reindex_if_needed_rebuilds_it(damaged, index
     assert _search(Path(indexed.config["SEARCH_INDEX_DIR"])).total > 0
 
 
-def test_the_replica_follower_rebuilds_it_once_a_reader_failed_on_it(damaged, indexed,
-                                                                      index_root):
+def test_the_replica_follower_rebuilds_it_once_a_reader_failed_on_it(damaged, indexed, index_root):
     with pytest.raises(storage.IndexUnreadable):
         _search(index_root)
     with indexed.app_context():

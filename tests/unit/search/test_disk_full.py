@@ -39,7 +39,8 @@ def listing(root: Path) -> set[str]:
 
 
 def test_reindex_on_a_full_disk_removes_the_new_generation_and_keeps_the_live_one(
-        indexed, index_root, runner, monkeypatch):
+    indexed, index_root, runner, monkeypatch
+):
     live, before = storage.current_name(index_root), listing(index_root)
     fill_disk(monkeypatch, tocs_allowed=1)  # the empty index is created, its commit fails
     result = runner.invoke(args=["handbook", "reindex"])
@@ -55,13 +56,16 @@ def test_reindex_on_a_full_disk_removes_the_new_generation_and_keeps_the_live_on
 
 
 def test_a_full_disk_while_publishing_keeps_the_index_serving_and_a_retry_works(
-        indexed, index_root, monkeypatch, caplog):
+    indexed, index_root, monkeypatch, caplog
+):
     db = get_db(indexed)
     with indexed.app_context():
         live = storage.current_name(index_root)
         fill_disk(monkeypatch)
-        with caplog.at_level(logging.ERROR, "handbook.editor"), \
-                pytest.raises(publishing.PublishFailed, match="hết chỗ trống"):
+        with (
+            caplog.at_level(logging.ERROR, "handbook.editor"),
+            pytest.raises(publishing.PublishFailed, match="hết chỗ trống"),
+        ):
             publish_new(db, index_root)
         assert any(isinstance(r.exc_info[1], StorageFull) for r in caplog.records if r.exc_info)
         assert storage.current_name(index_root) == live
@@ -73,7 +77,8 @@ def test_a_full_disk_while_publishing_keeps_the_index_serving_and_a_retry_works(
 
 
 def test_the_follower_stays_behind_on_a_full_disk_and_catches_up_later(
-        indexed, index_root, tmp_path, monkeypatch):
+    indexed, index_root, tmp_path, monkeypatch
+):
     db = get_db(indexed)
     with indexed.app_context():
         node_b = tmp_path / "node_b"

@@ -160,10 +160,12 @@ def test_cli_reindex_and_check_index(indexed, runner):
 
 
 def test_check_index_runs_queries_and_reindex_if_needed_mends_an_index_that_fails_them(
-        indexed, runner, monkeypatch):
+    indexed, runner, monkeypatch
+):
     # Lists in step, yet every query fails: what a reader method missing from Whoosh did.
     def broken(self):
         raise AttributeError("'SegmentReader' object has no attribute 'deleted_docs'")
+
     monkeypatch.setattr(Ranker, "_deleted_docnums", broken)
     result = runner.invoke(args=["handbook", "check-index"])
     assert result.exit_code == 1
@@ -176,13 +178,27 @@ def test_check_index_runs_queries_and_reindex_if_needed_mends_an_index_that_fail
 def test_cli_search_eval(runner, tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     queries = tmp_path / "queries.jsonl"
-    rows = [{"id": "L-1", "law_id": "Luật Thủy sản", "article_id": "1", "title": "Phạm vi",
-             "text": "Luật này quy định về hoạt động thủy sản."},
-            {"id": "L-2", "law_id": "Luật Thủy sản", "article_id": "2", "title": "Giải thích từ ngữ",
-             "text": "Nuôi trồng thuỷ sản là hoạt động đầu tư."}]
+    rows = [
+        {
+            "id": "L-1",
+            "law_id": "Luật Thủy sản",
+            "article_id": "1",
+            "title": "Phạm vi",
+            "text": "Luật này quy định về hoạt động thủy sản.",
+        },
+        {
+            "id": "L-2",
+            "law_id": "Luật Thủy sản",
+            "article_id": "2",
+            "title": "Giải thích từ ngữ",
+            "text": "Nuôi trồng thuỷ sản là hoạt động đầu tư.",
+        },
+    ]
     corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
-    queries.write_text(json.dumps({"question": "nuôi trồng thủy sản là gì?", "relevant_ids": ["L-2"]},
-                                  ensure_ascii=False), encoding="utf-8")
+    queries.write_text(
+        json.dumps({"question": "nuôi trồng thủy sản là gì?", "relevant_ids": ["L-2"]}, ensure_ascii=False),
+        encoding="utf-8",
+    )
     out = tmp_path / "report.json"
     result = runner.invoke(args=["handbook", "search-eval", str(corpus), str(queries), "--json", str(out)])
     assert result.exit_code == 0, result.output

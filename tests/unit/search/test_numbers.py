@@ -19,8 +19,10 @@ def test_document_keys():
     assert document_keys("", "Nghị quyết") == []
 
 
-@pytest.mark.parametrize("query", ["35-NQ/TW", "35/NQ-TW", "nq 35", "nghị quyết 35", "NQ35",
-                                   "nghi quyet so 35", "Nghị quyết số 35-NQ/TW"])
+@pytest.mark.parametrize(
+    "query",
+    ["35-NQ/TW", "35/NQ-TW", "nq 35", "nghị quyết 35", "NQ35", "nghi quyet so 35", "Nghị quyết số 35-NQ/TW"],
+)
 def test_every_written_form_meets_a_document_key(query):
     assert keys_of(query) & set(document_keys("35-NQ/TW", "Nghị quyết"))
 

@@ -64,8 +64,7 @@ def test_a_new_replica_is_built_and_records_the_content_stamp(db, node_b):
         assert indexer.check(reader, node_b).ok
 
 
-def test_a_publication_on_one_node_reaches_the_other_by_a_one_document_update(
-        db, index_root, node_b):
+def test_a_publication_on_one_node_reaches_the_other_by_a_one_document_update(db, index_root, node_b):
     generation = storage.current_name(node_b)
     publish_new(db, index_root)
     assert found(index_root) == {"ket-luan-21"}  # the publishing node at once
@@ -127,8 +126,7 @@ def test_an_unreadable_index_is_rebuilt(db, node_b):
     assert "quy-dinh-47" in found(node_b, "47-QĐ/TW")
 
 
-def test_many_changes_are_written_in_batches_and_the_stamp_recorded_last(
-        db, index_root, node_b, monkeypatch):
+def test_many_changes_are_written_in_batches_and_the_stamp_recorded_last(db, index_root, node_b, monkeypatch):
     monkeypatch.setattr(replica, "BATCH", 1)
     publishing.archive(db, index_root, EDITOR, "quy-dinh-47", 1)
     publishing.archive(db, index_root, EDITOR, "quy-dinh-37", 1)
@@ -186,7 +184,7 @@ def test_only_a_started_handbook_app_follows(indexed, tmp_path):
     from flask import Flask
 
     assert replica.FOLLOWER not in indexed.extensions  # the suite's apps never follow
-    assert replica.start(Flask("hello")) is None       # another app served by gunicorn
+    assert replica.start(Flask("hello")) is None  # another app served by gunicorn
     indexed.config["SEARCH_FOLLOW_SECONDS"] = 0
     assert replica.start(indexed) is None
 

@@ -25,8 +25,7 @@ def suggest_calls(monkeypatch) -> list[str]:
 
 
 def test_a_typo_is_still_corrected(pool):
-    assert service.search(pool, SearchRequest(q="đảng viên hoc tapp")).suggestion == \
-        "đảng viên hoc tập"
+    assert service.search(pool, SearchRequest(q="đảng viên hoc tapp")).suggestion == "đảng viên hoc tập"
 
 
 def test_words_longer_than_a_syllable_are_not_guessed_at(pool, suggest_calls):

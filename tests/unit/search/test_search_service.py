@@ -23,8 +23,9 @@ def marked(segments) -> list[str]:
     return [s.text for s in segments if s.match]
 
 
-@pytest.mark.parametrize("q", ["hòa giải", "hoà giải", "hoa giai", "HÒA GIẢI",
-                               unicodedata.normalize("NFD", "hoà giải")])
+@pytest.mark.parametrize(
+    "q", ["hòa giải", "hoà giải", "hoa giai", "HÒA GIẢI", unicodedata.normalize("NFD", "hoà giải")]
+)
 def test_tone_placement_accents_and_nfd_do_not_matter(pool, q):
     assert top(pool, q) == ("nghi-quyet-35", "phan-i-tinh-hinh")
 
@@ -39,8 +40,7 @@ def test_d_bar_folds_to_d(pool):
     assert run(pool, "dang vien").total == run(pool, "đảng viên").total > 0
 
 
-@pytest.mark.parametrize("q", ["35-NQ/TW", "35/NQ-TW", "nq 35", "nghị quyết 35", "NQ35",
-                               "nghi quyet 35"])
+@pytest.mark.parametrize("q", ["35-NQ/TW", "35/NQ-TW", "nq 35", "nghị quyết 35", "NQ35", "nghi quyet 35"])
 def test_document_number_forms_name_the_document(pool, q):
     results = run(pool, q)
     assert results.hits[0].slug == "nghi-quyet-35"
@@ -56,8 +56,7 @@ def test_ambiguous_or_worded_queries_do_not_jump(pool):
 @pytest.mark.parametrize("q", ["điều 1 quy định 37", "dieu 1 quy dinh 37", "Điều 1 37-QĐ/TW"])
 def test_article_reference_finds_that_section(pool, q):
     results = run(pool, q)
-    assert (results.hits[0].slug, results.hits[0].anchor) == ("quy-dinh-37",
-                                                              "dieu-1-noi-lam-trai-cuong-linh")
+    assert (results.hits[0].slug, results.hits[0].anchor) == ("quy-dinh-37", "dieu-1-noi-lam-trai-cuong-linh")
     assert results.target.anchor == "dieu-1-noi-lam-trai-cuong-linh"
 
 
@@ -77,9 +76,25 @@ def test_quoted_phrase_is_exact_and_ignores_tone_placement(pool):
     assert run(pool, '"uy ban"').total == 1
 
 
-@pytest.mark.parametrize("q", ['"unclosed quote', "*", "((", ")", "a" * 100_000, "AND OR NOT",
-                               "\x00\x01", "<script>alert(1)</script>", "đảng *:", "   ", None,
-                               "title:foo", "~!@#$%^&*()_+", "điều " * 5000])
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"unclosed quote',
+        "*",
+        "((",
+        ")",
+        "a" * 100_000,
+        "AND OR NOT",
+        "\x00\x01",
+        "<script>alert(1)</script>",
+        "đảng *:",
+        "   ",
+        None,
+        "title:foo",
+        "~!@#$%^&*()_+",
+        "điều " * 5000,
+    ],
+)
 def test_hostile_input_never_errors(pool, q):
     results = run(pool, q)
     assert len(results.query.text) <= 500

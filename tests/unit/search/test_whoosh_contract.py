@@ -44,7 +44,7 @@ def shaped(request, indexed, index_root, content_dir):
     (pool, the text served now, the texts it replaced)."""
     edits = SHAPES[request.param]
     texts = (ORIGINAL, *EDITS)
-    for before, after in zip(texts[:edits], texts[1:edits + 1], strict=True):
+    for before, after in zip(texts[:edits], texts[1 : edits + 1], strict=True):
         edit_file(indexed, content_dir, index_root, before, after)
     if request.param.startswith("merged"):
         whoosh_index.open_dir(str(storage.current_dir(index_root))).optimize()
@@ -79,8 +79,7 @@ def test_every_part_of_a_results_page_works(shaped):
     reference = service.search(pool, SearchRequest(q="35-NQ/TW"))
     assert reference.target is not None and reference.target.slug == SLUG
     assert service.search(pool, SearchRequest(q="nghi quyet dang vien")).total
-    assert service.search(pool, SearchRequest(q="đảng viên học tậpp")).suggestion == \
-        "đảng viên học tập"
+    assert service.search(pool, SearchRequest(q="đảng viên học tậpp")).suggestion == "đảng viên học tập"
 
 
 def test_completion_counts_each_document_once(shaped):
@@ -110,8 +109,11 @@ def whoosh_calls() -> set[tuple[str, str, str]]:
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
             owner = node.func.value
-            name = owner.id if isinstance(owner, ast.Name) else (
-                owner.attr if isinstance(owner, ast.Attribute) else None)
+            name = (
+                owner.id
+                if isinstance(owner, ast.Name)
+                else (owner.attr if isinstance(owner, ast.Attribute) else None)
+            )
             if name in RECEIVERS:
                 found.add((path.name, name, node.func.attr))
     return found
@@ -124,20 +126,32 @@ def live_objects(index_root: Path) -> dict[str, list]:
     searcher = ix.searcher()
     reader = searcher.reader()
     assert isinstance(reader, MultiReader)
-    return {"searcher": [searcher], "reader": [reader, *(r for r, _ in reader.leaf_readers())],
-            "writer": [SegmentWriter(ix)], "ix": [ix], "whoosh_index": [whoosh_index]}
+    return {
+        "searcher": [searcher],
+        "reader": [reader, *(r for r, _ in reader.leaf_readers())],
+        "writer": [SegmentWriter(ix)],
+        "ix": [ix],
+        "whoosh_index": [whoosh_index],
+    }
 
 
 def test_every_whoosh_method_the_search_package_calls_exists_in_the_pinned_version(
-        indexed, index_root, content_dir):
+    indexed, index_root, content_dir
+):
     edit_file(indexed, content_dir, index_root, ORIGINAL, EDITS[0])
     objects = live_objects(index_root)
     calls = whoosh_calls()
     # The scan must see the calls that matter, or it would pass by finding nothing.
-    assert {("ranking.py", "reader", "is_deleted"), ("spelling.py", "searcher", "suggest"),
-            ("indexer.py", "writer", "delete_by_term")} <= calls
-    missing = sorted(f"{module}: {receiver}.{method}" for module, receiver, method in calls
-                     if not all(hasattr(obj, method) for obj in objects[receiver]))
+    assert {
+        ("ranking.py", "reader", "is_deleted"),
+        ("spelling.py", "searcher", "suggest"),
+        ("indexer.py", "writer", "delete_by_term"),
+    } <= calls
+    missing = sorted(
+        f"{module}: {receiver}.{method}"
+        for module, receiver, method in calls
+        if not all(hasattr(obj, method) for obj in objects[receiver])
+    )
     objects["writer"][0].cancel()
     objects["searcher"][0].close()
     assert not missing, "not in Whoosh 2.7.4: " + ", ".join(missing)

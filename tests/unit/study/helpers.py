@@ -28,17 +28,28 @@ def today() -> date:
     return campaigns.today()
 
 
-def make_campaign(app, units, slugs, *, opens_on: date | None = None,
-                  deadline: date | None = None, pass_mark: int | None = None,
-                  title: str = "Học tập Nghị quyết") -> Campaign:
+def make_campaign(
+    app,
+    units,
+    slugs,
+    *,
+    opens_on: date | None = None,
+    deadline: date | None = None,
+    pass_mark: int | None = None,
+    title: str = "Học tập Nghị quyết",
+) -> Campaign:
     opens_on = opens_on or today() - timedelta(days=1)
     deadline = deadline or today() + timedelta(days=30)
     with app.app_context(), get_db(app).transaction() as tx:
         doc_ids = [documents.load(tx, slug).id for slug in slugs]
         form = campaigns.CampaignInput(
-            title=title, opens_on=opens_on.isoformat(), deadline=deadline.isoformat(),
-            quiz_pass_mark=str(pass_mark or ""), document_ids=doc_ids,
-            unit_ids=[u.id for u in units])
+            title=title,
+            opens_on=opens_on.isoformat(),
+            deadline=deadline.isoformat(),
+            quiz_pass_mark=str(pass_mark or ""),
+            document_ids=doc_ids,
+            unit_ids=[u.id for u in units],
+        )
         return campaigns.create(tx, ACTOR, EDITOR_PERMS, form)
 
 
@@ -70,10 +81,12 @@ def backdate_library(app, delta: timedelta = timedelta(days=30)) -> None:
         versioning.bump(tx)  # cached study documents carry the old times
 
 
-def event(slug: str, anchor: str, seconds: int, event_id: str | None = None,
-          when: datetime | None = None) -> reading.Event:
-    return reading.Event(event_id or f"ev-{next(_ids):08d}", slug, anchor, seconds,
-                         when or ReadingClock.next(seconds))
+def event(
+    slug: str, anchor: str, seconds: int, event_id: str | None = None, when: datetime | None = None
+) -> reading.Event:
+    return reading.Event(
+        event_id or f"ev-{next(_ids):08d}", slug, anchor, seconds, when or ReadingClock.next(seconds)
+    )
 
 
 def record(app, user_id: int, events: list[reading.Event]) -> reading.BatchResult:
@@ -92,11 +105,12 @@ def read_all(app, user_id: int, slug: str) -> None:
             events.append(event(slug, anchor, min(left, reading.MAX_CREDIT)))
             left -= reading.MAX_CREDIT
     for start in range(0, len(events), reading.MAX_BATCH):
-        record(app, user_id, events[start:start + reading.MAX_BATCH])
+        record(app, user_id, events[start : start + reading.MAX_BATCH])
 
 
-def revise(app, content_dir, slug: str, extra: str = "\n\nĐoạn bổ sung.",
-           requires_restudy: bool = False) -> None:
+def revise(
+    app, content_dir, slug: str, extra: str = "\n\nĐoạn bổ sung.", requires_restudy: bool = False
+) -> None:
     """Save a new revision of a test document with extra text at its end."""
     raw = (content_dir / f"{slug}.md").read_text(encoding="utf-8") + extra
     with app.app_context(), get_db(app).transaction() as tx:

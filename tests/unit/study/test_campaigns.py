@@ -15,9 +15,13 @@ from tests.unit.study.helpers import ACTOR, EDITOR_PERMS, today
 def form(app, units, **overrides) -> campaigns.CampaignInput:
     with app.app_context(), get_db(app).transaction() as tx:
         doc_id = documents.load(tx, "nghi-quyet-35").id
-    values = dict(title="Quán triệt Nghị quyết 35", opens_on=today().isoformat(),
-                  deadline=today().isoformat(), document_ids=[doc_id],
-                  unit_ids=[u.id for u in units])
+    values = dict(
+        title="Quán triệt Nghị quyết 35",
+        opens_on=today().isoformat(),
+        deadline=today().isoformat(),
+        document_ids=[doc_id],
+        unit_ids=[u.id for u in units],
+    )
     values.update(overrides)
     return campaigns.CampaignInput(**values)
 
@@ -38,12 +42,18 @@ def test_period_runs_to_the_end_of_the_deadline_day_in_vietnam(study, tree):
 
 
 def test_every_problem_is_reported(study, tree):
-    bad = form(study, [], title="x", opens_on="2026-02-01", deadline="2026-01-01",
-               quiz_pass_mark="150", document_ids=[999_999])
+    bad = form(
+        study,
+        [],
+        title="x",
+        opens_on="2026-02-01",
+        deadline="2026-01-01",
+        quiz_pass_mark="150",
+        document_ids=[999_999],
+    )
     with pytest.raises(Invalid) as error:
         create(study, EDITOR_PERMS, bad)
-    assert {p.field for p in error.value.problems} == {"tieu_de", "han", "diem_dat", "van_ban",
-                                                       "don_vi"}
+    assert {p.field for p in error.value.problems} == {"tieu_de", "han", "diem_dat", "van_ban", "don_vi"}
 
 
 def test_each_bad_date_names_its_field(study, tree):

@@ -24,8 +24,7 @@ def confirm(app, user_id: int, slug: str = QD37):
 
 @pytest.fixture
 def secretary(app, tree):
-    user = factories.make_user(app, "tran.thi.binh", cell=tree.cell_a,
-                               grants=((SECRETARY, tree.cell_a),))
+    user = factories.make_user(app, "tran.thi.binh", cell=tree.cell_a, grants=((SECRETARY, tree.cell_a),))
     with app.app_context(), get_db(app).transaction() as tx:
         return user, principal.permissions_of(tx, user.id)
 
@@ -73,8 +72,9 @@ def test_a_required_quiz_must_be_passed_first(study, tree, member):
     make_campaign(study, [tree.cell_a], [QD37], pass_mark=100)
     with study.app_context(), get_db(study).transaction() as tx:
         doc = documents.load(tx, QD37)
-        question = quizzes.add_question(tx, ACTOR, doc.id, "Đảng viên có được nói trái Cương lĩnh?",
-                                        "Có\nKhông", "2")
+        question = quizzes.add_question(
+            tx, ACTOR, doc.id, "Đảng viên có được nói trái Cương lĩnh?", "Có\nKhông", "2"
+        )
     read_all(study, member.id, QD37)
     with pytest.raises(Invalid) as error:
         confirm(study, member.id)

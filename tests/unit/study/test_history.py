@@ -29,8 +29,7 @@ def _demo(app, tmp_path: Path) -> None:
 
 
 def _history(app, *args: str):
-    return app.test_cli_runner().invoke(
-        args=["handbook", "demo-history", "--events", str(EVENTS), *args])
+    return app.test_cli_runner().invoke(args=["handbook", "demo-history", "--events", str(EVENTS), *args])
 
 
 @pytest.fixture
@@ -66,10 +65,17 @@ def test_summary_line(app, tmp_path):
 
 def test_section_seconds_are_the_sum_of_their_events(generated):
     with get_db(generated).sessions() as s:
-        sums = dict(((u, d, a), n) for u, d, a, n in s.execute(
-            select(ReadingEvent.user_id, ReadingEvent.document_id, ReadingEvent.anchor,
-                   func.sum(ReadingEvent.credited))
-            .group_by(ReadingEvent.user_id, ReadingEvent.document_id, ReadingEvent.anchor)))
+        sums = dict(
+            ((u, d, a), n)
+            for u, d, a, n in s.execute(
+                select(
+                    ReadingEvent.user_id,
+                    ReadingEvent.document_id,
+                    ReadingEvent.anchor,
+                    func.sum(ReadingEvent.credited),
+                ).group_by(ReadingEvent.user_id, ReadingEvent.document_id, ReadingEvent.anchor)
+            )
+        )
         reads = s.scalars(select(SectionRead)).all()
     assert len(sums) == len(reads)
     for r in reads:
@@ -84,8 +90,7 @@ def test_every_completion_has_every_section_read(generated):
             read[(r.user_id, r.document_id)].add(r.anchor)
         completions = s.scalars(select(Completion)).all()
         docs = {c.document_id for c in completions}
-        to_read = {d: {a for a, _ in history._study_doc(s, _current(s, d)).sections}
-                   for d in docs}
+        to_read = {d: {a for a, _ in history._study_doc(s, _current(s, d)).sections} for d in docs}
     assert {c.method for c in completions} == {"self", "secretary"}
     for c in completions:
         assert read[(c.user_id, c.document_id)] == to_read[c.document_id]
@@ -101,26 +106,45 @@ def _current(session, document_id: int):
 
 def test_no_event_id_is_duplicated(generated):
     with get_db(generated).sessions() as s:
-        distinct = s.scalar(select(func.count()).select_from(
-            select(ReadingEvent.user_id, ReadingEvent.client_event_id).distinct().subquery()))
+        distinct = s.scalar(
+            select(func.count()).select_from(
+                select(ReadingEvent.user_id, ReadingEvent.client_event_id).distinct().subquery()
+            )
+        )
         assert distinct == _count(s, ReadingEvent)
 
 
 def _fingerprint(app) -> tuple:
     with get_db(app).sessions() as s:
-        events = s.execute(select(ReadingEvent.user_id, ReadingEvent.client_event_id,
-                                  ReadingEvent.document_id, ReadingEvent.anchor,
-                                  ReadingEvent.seconds).order_by(ReadingEvent.id)).all()
-        done = s.execute(select(Completion.user_id, Completion.document_id, Completion.method,
-                                Completion.marked_by).order_by(Completion.id)).all()
+        events = s.execute(
+            select(
+                ReadingEvent.user_id,
+                ReadingEvent.client_event_id,
+                ReadingEvent.document_id,
+                ReadingEvent.anchor,
+                ReadingEvent.seconds,
+            ).order_by(ReadingEvent.id)
+        ).all()
+        done = s.execute(
+            select(
+                Completion.user_id, Completion.document_id, Completion.method, Completion.marked_by
+            ).order_by(Completion.id)
+        ).all()
     return events, done
 
 
 def _second_app(tmp_path: Path):
-    return create_app({"ENV_NAME": "testing", "TESTING": True, "SECRET_KEY": "test-secret-key",
-                       "DATABASE_URL": f"sqlite:///{tmp_path / 'second.db'}",
-                       "SEARCH_INDEX_DIR": str(tmp_path / "second_index"),
-                       "CONTENT_CACHE_TTL": 0, **FAST_PASSWORD_HASHING})
+    return create_app(
+        {
+            "ENV_NAME": "testing",
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'second.db'}",
+            "SEARCH_INDEX_DIR": str(tmp_path / "second_index"),
+            "CONTENT_CACHE_TTL": 0,
+            **FAST_PASSWORD_HASHING,
+        }
+    )
 
 
 def test_deterministic_for_a_seed(generated, tmp_path):
@@ -148,9 +172,14 @@ def test_needs_the_demo_first(library):
 
 
 def test_refused_in_production(tmp_path):
-    app = create_app({"ENV_NAME": "production",
-                      "SECRET_KEY": "k" * 4 + "-Xy9_prod-secret-1234567890abcdef",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", **FAST_PASSWORD_HASHING})
+    app = create_app(
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": "k" * 4 + "-Xy9_prod-secret-1234567890abcdef",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
+            **FAST_PASSWORD_HASHING,
+        }
+    )
     result = app.test_cli_runner().invoke(args=["handbook", "demo-history", "--events", "10"])
     assert result.exit_code == 1 and "phát triển" in result.output
     get_db(app).engine.dispose()

@@ -33,8 +33,11 @@ def pg(tmp_path, content_dir):
 def test_concurrent_resends_count_once_on_postgresql(pg):
     app, _, member = pg
     batches = [[event(SLUG, ANCHOR, 2, f"pg-{i:03d}") for i in range(k, k + 10)] for k in (0, 10)]
-    threads = [threading.Thread(target=record, args=(app, member.id, b[::step]))
-               for b in batches for step in (1, -1, 1, -1)]
+    threads = [
+        threading.Thread(target=record, args=(app, member.id, b[::step]))
+        for b in batches
+        for step in (1, -1, 1, -1)
+    ]
     for t in threads:
         t.start()
     for t in threads:

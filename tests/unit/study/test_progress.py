@@ -19,8 +19,10 @@ NQ35, QD37, QD47 = "nghi-quyet-35", "quy-dinh-37", "quy-dinh-47"
 
 def ratios(app, user_ids, as_of=None):
     with app.app_context(), get_db(app).transaction() as tx:
-        return (progress.campaign_progress(tx, user_ids, as_of),
-                progress.overall_progress(tx, user_ids, as_of))
+        return (
+            progress.campaign_progress(tx, user_ids, as_of),
+            progress.overall_progress(tx, user_ids, as_of),
+        )
 
 
 def test_percent_rounds_down_and_is_none_when_nothing_is_due():

@@ -19,43 +19,64 @@ ANCHOR = "dieu-1-noi-lam-trai-cuong-linh"
 
 
 def _raw(**overrides) -> dict:
-    item = {"id": "a1b2c3d4-0001", "document": SLUG, "anchor": ANCHOR, "seconds": 5,
-            "occurred_at": "2026-01-01T08:00:00+07:00"}
+    item = {
+        "id": "a1b2c3d4-0001",
+        "document": SLUG,
+        "anchor": ANCHOR,
+        "seconds": 5,
+        "occurred_at": "2026-01-01T08:00:00+07:00",
+    }
     item.update(overrides)
     return item
 
 
 def _row(app, user_id: int, anchor: str = ANCHOR) -> SectionRead | None:
     with app.app_context(), get_db(app).transaction() as tx:
-        return tx.scalar(select(SectionRead).where(SectionRead.user_id == user_id,
-                                                   SectionRead.anchor == anchor))
+        return tx.scalar(
+            select(SectionRead).where(SectionRead.user_id == user_id, SectionRead.anchor == anchor)
+        )
 
 
-@pytest.mark.parametrize("words, seconds", [(0, 0), (1, 2), (10, 2), (11, 3), (500, 100),
-                                            (3000, 600), (10_000, 600)])
+@pytest.mark.parametrize(
+    "words, seconds", [(0, 0), (1, 2), (10, 2), (11, 3), (500, 100), (3000, 600), (10_000, 600)]
+)
 def test_minimum_reading_time_follows_the_documented_rule(words, seconds):
     assert documents.required_seconds(words) == seconds
 
 
-@pytest.mark.parametrize("body", [
-    {"events": [_raw()], "user_id": 2},
-    {"events": [_raw(user_id=2)]},
-    {"events": [_raw(unit_id=4)]},
-    {"events": [_raw()], "cell_id": 1},
-    [_raw()],
-    None,
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"events": [_raw()], "user_id": 2},
+        {"events": [_raw(user_id=2)]},
+        {"events": [_raw(unit_id=4)]},
+        {"events": [_raw()], "cell_id": 1},
+        [_raw()],
+        None,
+    ],
+)
 def test_foreign_or_unknown_fields_refuse_the_batch(body):
     with pytest.raises(reading.UnexpectedField) as error:
         reading.parse_batch(body)
     assert error.value.status == 400
 
 
-@pytest.mark.parametrize("field, value", [
-    ("seconds", 0), ("seconds", 601), ("seconds", 2.5), ("seconds", "5"), ("seconds", True),
-    ("id", "short"), ("id", "x" * 65), ("id", "có dấu-123"), ("anchor", 5),
-    ("occurred_at", "hôm qua"), ("occurred_at", "2026-01-01T08:00:00"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("seconds", 0),
+        ("seconds", 601),
+        ("seconds", 2.5),
+        ("seconds", "5"),
+        ("seconds", True),
+        ("id", "short"),
+        ("id", "x" * 65),
+        ("id", "có dấu-123"),
+        ("anchor", 5),
+        ("occurred_at", "hôm qua"),
+        ("occurred_at", "2026-01-01T08:00:00"),
+    ],
+)
 def test_bad_values_are_invalid(field, value):
     with pytest.raises(Invalid) as error:
         reading.parse_batch({"events": [_raw(**{field: value})]})
@@ -100,11 +121,21 @@ def test_read_at_is_set_when_the_minimum_is_reached_and_never_moves(study, membe
 
 def test_unknown_documents_anchors_and_future_events_are_rejected(study, member):
     later = ReadingClock.now() + timedelta(hours=1)
-    result = record(study, member.id, [
-        event("khong-co", ANCHOR, 5, "missing-doc"), event(SLUG, "khong-co", 5, "missing-anchor"),
-        event(SLUG, ANCHOR, 5, "from-future", when=later), event(SLUG, ANCHOR, 5, "good-one-1")])
+    result = record(
+        study,
+        member.id,
+        [
+            event("khong-co", ANCHOR, 5, "missing-doc"),
+            event(SLUG, "khong-co", 5, "missing-anchor"),
+            event(SLUG, ANCHOR, 5, "from-future", when=later),
+            event(SLUG, ANCHOR, 5, "good-one-1"),
+        ],
+    )
     assert {r["id"]: r["reason"] for r in result.rejected} == {
-        "missing-doc": "document", "missing-anchor": "anchor", "from-future": "future"}
+        "missing-doc": "document",
+        "missing-anchor": "anchor",
+        "from-future": "future",
+    }
     assert result.accepted == ["good-one-1"]
 
 
@@ -118,8 +149,7 @@ def test_unpublished_documents_take_no_progress(study, member):
 
 
 def test_concurrent_resends_from_many_threads_count_each_event_once(study, member):
-    batches = [[event(SLUG, ANCHOR, 2, f"conc-{i:03d}") for i in range(k, k + 10)]
-               for k in range(0, 40, 10)]
+    batches = [[event(SLUG, ANCHOR, 2, f"conc-{i:03d}") for i in range(k, k + 10)] for k in range(0, 40, 10)]
     errors = []
 
     def send(batch):

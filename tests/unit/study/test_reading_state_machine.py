@@ -64,10 +64,11 @@ class ReadingMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def batch_with_old_and_new(self, data) -> None:
         anchors = st.sampled_from(sorted(self.doc.required))
-        fresh = [self._new(data.draw(anchors), data.draw(st.integers(1, 200)))
-                 for _ in range(data.draw(st.integers(1, 5)))]
-        old = data.draw(st.lists(st.sampled_from(sorted(self.sent)), max_size=5)) \
-            if self.sent else []
+        fresh = [
+            self._new(data.draw(anchors), data.draw(st.integers(1, 200)))
+            for _ in range(data.draw(st.integers(1, 5)))
+        ]
+        old = data.draw(st.lists(st.sampled_from(sorted(self.sent)), max_size=5)) if self.sent else []
         batch = fresh + [self.sent[i] for i in old] + fresh[:1]  # the first one twice
         self._send(data.draw(st.permutations(batch)))
 
@@ -92,10 +93,11 @@ class ReadingMachine(RuleBasedStateMachine):
     @invariant()
     def database_matches_the_model(self) -> None:
         with self.app.app_context(), get_db(self.app).transaction() as tx:
-            rows = {r.anchor: r for r in tx.scalars(select(SectionRead).where(
-                SectionRead.user_id == self.user_id))}
-            completions = list(tx.scalars(select(Completion).where(
-                Completion.user_id == self.user_id)))
+            rows = {
+                r.anchor: r
+                for r in tx.scalars(select(SectionRead).where(SectionRead.user_id == self.user_id))
+            }
+            completions = list(tx.scalars(select(Completion).where(Completion.user_id == self.user_id)))
             ratio = progress.member_documents(tx, self.user_id, [self.doc.id])[self.doc.id]
         assert {a: r.seconds for a, r in rows.items()} == self.credited
         for anchor, row in rows.items():
@@ -111,6 +113,12 @@ class ReadingMachine(RuleBasedStateMachine):
 
 def test_reading_sequences_keep_the_invariants(study):
     ReadingMachine.app = study
-    run_state_machine_as_test(ReadingMachine, settings=settings(
-        max_examples=25, stateful_step_count=15, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow]))
+    run_state_machine_as_test(
+        ReadingMachine,
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=15,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )

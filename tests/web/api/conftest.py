@@ -11,8 +11,7 @@ BASE = "/api/v1"
 
 
 def sign_in(client, username: str, password: str = factories.PASSWORD, **extra):
-    return client.post(f"{BASE}/auth/token",
-                       json={"username": username, "password": password, **extra})
+    return client.post(f"{BASE}/auth/token", json={"username": username, "password": password, **extra})
 
 
 def token_for(client, username: str, totp_secret: str | None = None) -> str:
@@ -38,5 +37,9 @@ def member_auth(api, member) -> dict:
 
 @pytest.fixture
 def campaign(library, tree):
-    return make_campaign(library, [tree.grassroots], ["quy-dinh-37", "nghi-quyet-35"],
-                         title="Học tập Quy định 37 và Nghị quyết 35")
+    return make_campaign(
+        library,
+        [tree.grassroots],
+        ["quy-dinh-37", "nghi-quyet-35"],
+        title="Học tập Quy định 37 và Nghị quyết 35",
+    )

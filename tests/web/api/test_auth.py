@@ -37,12 +37,15 @@ def test_sign_in_returns_a_token_stored_only_as_its_hash(api, library, member):
     assert api.get(f"{BASE}/me", headers=bearer(token)).get_json()["id"] == member.id
 
 
-@pytest.mark.parametrize("body", [
-    {"username": "nguyen.van.an", "password": "sai-mat-khau"},
-    {"username": "khong.co.ai", "password": factories.PASSWORD},
-    {"username": "nguyen.van.an", "password": ""},
-    {"username": ["nguyen.van.an"], "password": factories.PASSWORD},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"username": "nguyen.van.an", "password": "sai-mat-khau"},
+        {"username": "khong.co.ai", "password": factories.PASSWORD},
+        {"username": "nguyen.van.an", "password": ""},
+        {"username": ["nguyen.van.an"], "password": factories.PASSWORD},
+    ],
+)
 def test_bad_credentials_get_one_vague_401(api, member, body):
     response = api.post(f"{BASE}/auth/token", json=body)
     assert response.status_code == 401
@@ -52,8 +55,13 @@ def test_bad_credentials_get_one_vague_401(api, member, body):
 
 
 def test_unknown_fields_and_non_objects_are_refused(api, member):
-    assert api.post(f"{BASE}/auth/token", json={"username": member.username,
-                    "password": factories.PASSWORD, "role": "admin"}).status_code == 400
+    assert (
+        api.post(
+            f"{BASE}/auth/token",
+            json={"username": member.username, "password": factories.PASSWORD, "role": "admin"},
+        ).status_code
+        == 400
+    )
     assert api.post(f"{BASE}/auth/token", json=["x"]).status_code == 422
     assert api.post(f"{BASE}/auth/token", data="username=x").status_code == 422
 
@@ -64,8 +72,12 @@ def test_failed_sign_ins_are_throttled_like_the_web_login(api, library, member):
     blocked = sign_in(api, member.username)
     assert blocked.status_code == 429 and blocked.get_json()["error"]["code"] == "rate_limited"
     # The web form shares the same counter.
-    assert api.post("/dang-nhap", data={"ten_dang_nhap": member.username,
-                                        "mat_khau": factories.PASSWORD}).status_code == 429
+    assert (
+        api.post(
+            "/dang-nhap", data={"ten_dang_nhap": member.username, "mat_khau": factories.PASSWORD}
+        ).status_code
+        == 429
+    )
 
 
 def test_second_factor_is_required_checked_and_single_use(api, library, tree):
@@ -89,10 +101,18 @@ def test_privileged_roles_need_an_enrolled_second_factor(api, library, tree):
     assert refused.status_code == 403 and "hai bước" in refused.get_json()["error"]["message"]
 
 
-@pytest.mark.parametrize("header", [
-    None, "Bearer", "Bearer ", "Basic abc", "Bearer stdv_" + "x" * 43, "Bearer " + "y" * 300,
-    "bearer stdv_short",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "Bearer",
+        "Bearer ",
+        "Basic abc",
+        "Bearer stdv_" + "x" * 43,
+        "Bearer " + "y" * 300,
+        "bearer stdv_short",
+    ],
+)
 def test_missing_or_unknown_tokens_are_401(api, member, header):
     headers = {"Authorization": header} if header else {}
     response = api.get(f"{BASE}/me", headers=headers)
@@ -102,8 +122,11 @@ def test_missing_or_unknown_tokens_are_401(api, member, header):
 def test_expired_and_revoked_tokens_stop_working(api, library, member):
     expired, revoked = token_for(api, member.username), token_for(api, member.username)
     with library.app_context(), get_db(library).transaction() as tx:
-        tx.execute(update(ApiToken).where(ApiToken.token_hash == tokens.digest(expired))
-                   .values(expires_at=utcnow() - timedelta(seconds=1)))
+        tx.execute(
+            update(ApiToken)
+            .where(ApiToken.token_hash == tokens.digest(expired))
+            .values(expires_at=utcnow() - timedelta(seconds=1))
+        )
     assert api.get(f"{BASE}/me", headers=bearer(expired)).status_code == 401
     assert api.delete(f"{BASE}/auth/token", headers=bearer(revoked)).status_code == 204
     assert api.get(f"{BASE}/me", headers=bearer(revoked)).status_code == 401
@@ -135,9 +158,14 @@ def test_only_ten_devices_stay_signed_in(api, library, member):
 def test_password_change_and_deactivation_revoke_tokens(api, library, member, tree):
     token = token_for(api, member.username)
     web = login(library.test_client(), member.username)
-    changed = web.post("/tai-khoan/mat-khau", data={
-        "mat_khau_hien_tai": factories.PASSWORD, "mat_khau_moi": "Một mật khẩu mới rất dài 2026",
-        "nhap_lai": "Một mật khẩu mới rất dài 2026"})
+    changed = web.post(
+        "/tai-khoan/mat-khau",
+        data={
+            "mat_khau_hien_tai": factories.PASSWORD,
+            "mat_khau_moi": "Một mật khẩu mới rất dài 2026",
+            "nhap_lai": "Một mật khẩu mới rất dài 2026",
+        },
+    )
     assert changed.status_code in (200, 302)
     assert api.get(f"{BASE}/me", headers=bearer(token)).status_code == 401
     other = factories.make_user(library, "vo.thi.giang", cell=tree.cell_b)
@@ -166,8 +194,7 @@ def test_api_answers_are_never_stored_and_never_set_a_cookie(api, member_auth):
     assert "Set-Cookie" not in response.headers
 
 
-def test_members_and_administrators_revoke_devices_from_the_pages(api, library, member,
-                                                                   role_users):
+def test_members_and_administrators_revoke_devices_from_the_pages(api, library, member, role_users):
     token = token_for(api, member.username)
     [row] = rows(library, ApiToken)
     web = login(library.test_client(), member.username)
@@ -177,8 +204,9 @@ def test_members_and_administrators_revoke_devices_from_the_pages(api, library, 
     assert api.get(f"{BASE}/me", headers=bearer(token)).status_code == 401
     token = token_for(api, member.username)
     [row] = rows(library, ApiToken, ApiToken.revoked_at.is_(None))
-    other = login(library.test_client(), role_users["secretary"][0].username,
-                  totp_secret=role_users["secretary"][1])
+    other = login(
+        library.test_client(), role_users["secretary"][0].username, totp_secret=role_users["secretary"][1]
+    )
     other.post(f"/tai-khoan/thiet-bi/{row.id}/thu-hoi")  # not theirs: nothing happens
     assert api.get(f"{BASE}/me", headers=bearer(token)).status_code == 200
     admin, secret = role_users["admin"]
@@ -192,8 +220,7 @@ def test_members_and_administrators_revoke_devices_from_the_pages(api, library, 
     assert api.get(f"{BASE}/me", headers=bearer(token)).status_code == 401
 
 
-def test_ids_beyond_a_database_integer_are_404_not_an_overflow(api, member_auth, library,
-                                                               member):
+def test_ids_beyond_a_database_integer_are_404_not_an_overflow(api, member_auth, library, member):
     huge = "167852554870602776707072"
     assert api.delete(f"{BASE}/auth/tokens/{huge}", headers=member_auth).status_code == 404
     web = login(library.test_client(), member.username)

@@ -23,8 +23,9 @@ from tests import factories
 from tests.unit.study.helpers import make_campaign
 from tests.web.api.conftest import BASE, bearer, token_for
 
-EXAMPLES = settings(max_examples=20, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=list(HealthCheck))
+EXAMPLES = settings(
+    max_examples=20, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 
 
 @pytest.fixture
@@ -33,8 +34,13 @@ def contract(library, tree) -> dict:
     report on, a built index, and a token."""
     make_campaign(library, [tree.grassroots], ["quy-dinh-37", "nghi-quyet-35"])
     secret = factories.new_totp_secret()
-    viewer = factories.make_user(library, "le.van.cuong", cell=tree.cell_a, totp_secret=secret,
-                                 grants=((COMMITTEE_VIEWER, tree.committee),))
+    viewer = factories.make_user(
+        library,
+        "le.van.cuong",
+        cell=tree.cell_a,
+        totp_secret=secret,
+        grants=((COMMITTEE_VIEWER, tree.committee),),
+    )
     with library.app_context():
         indexer.rebuild(session(), Path(library.config["SEARCH_INDEX_DIR"]))
     token = token_for(library.test_client(), viewer.username, secret)
@@ -44,15 +50,21 @@ def contract(library, tree) -> dict:
 def _operations() -> list[tuple[str, str, bool]]:
     """(method, path, takes input) of every operation, read from the document an app builds."""
     app = create_app({"ENV_NAME": "testing", "SECRET_KEY": "contract", "DATABASE_URL": "sqlite://"})
-    return sorted((method.upper(), path, bool(op["parameters"] or "requestBody" in op))
-                  for path, ops in openapi.build(app, PREFIX + "/")["paths"].items()
-                  for method, op in ops.items())
+    return sorted(
+        (method.upper(), path, bool(op["parameters"] or "requestBody" in op))
+        for path, ops in openapi.build(app, PREFIX + "/")["paths"].items()
+        for method, op in ops.items()
+    )
 
 
 OPERATIONS = _operations()
 # Negative cases need something to make invalid.
-CASES = [(method, path, mode) for method, path, takes_input in OPERATIONS
-         for mode in GenerationMode if takes_input or mode is GenerationMode.POSITIVE]
+CASES = [
+    (method, path, mode)
+    for method, path, takes_input in OPERATIONS
+    for mode in GenerationMode
+    if takes_input or mode is GenerationMode.POSITIVE
+]
 
 
 def run_operation(app, method: str, path: str, mode: GenerationMode, call) -> None:
@@ -68,8 +80,9 @@ def run_operation(app, method: str, path: str, mode: GenerationMode, call) -> No
 
 @pytest.mark.parametrize("method, path, mode", CASES, ids=lambda v: getattr(v, "value", v))
 def test_signed_in_calls_keep_the_contract(contract, method, path, mode):
-    run_operation(contract["app"], method, path, mode,
-                  lambda case: case.call_and_validate(headers=contract["auth"]))
+    run_operation(
+        contract["app"], method, path, mode, lambda case: case.call_and_validate(headers=contract["auth"])
+    )
 
 
 @pytest.mark.parametrize("method, path", [(m, p) for m, p, _ in OPERATIONS])
@@ -114,8 +127,9 @@ def test_an_api_view_without_an_operation_stops_the_build(library):
 def test_cors_is_closed_by_default(api, member_auth):
     response = api.get(f"{BASE}/me", headers={**member_auth, "Origin": "https://evil.example"})
     assert response.status_code == 200 and "Access-Control-Allow-Origin" not in response.headers
-    preflight = api.options(f"{BASE}/me", headers={
-        "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
+    preflight = api.options(
+        f"{BASE}/me", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
+    )
     assert "Access-Control-Allow-Origin" not in preflight.headers
 
 
@@ -123,9 +137,14 @@ def test_cors_opens_for_the_named_mobile_origin_only(library, member):
     library.config["API_CORS_ORIGINS"] = "https://app.sotay.example"
     client = library.test_client()
     auth = bearer(token_for(client, member.username))
-    preflight = client.options(f"{BASE}/study/events", headers={
-        "Origin": "https://app.sotay.example", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "authorization, content-type"})
+    preflight = client.options(
+        f"{BASE}/study/events",
+        headers={
+            "Origin": "https://app.sotay.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Origin"] == "https://app.sotay.example"
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
@@ -133,8 +152,7 @@ def test_cors_opens_for_the_named_mobile_origin_only(library, member):
     assert "Access-Control-Allow-Credentials" not in preflight.headers
     answer = client.get(f"{BASE}/me", headers={**auth, "Origin": "https://app.sotay.example"})
     assert answer.headers["Access-Control-Allow-Origin"] == "https://app.sotay.example"
-    assert "Origin" in answer.headers["Vary"] and "ETag" in answer.headers[
-        "Access-Control-Expose-Headers"]
+    assert "Origin" in answer.headers["Vary"] and "ETag" in answer.headers["Access-Control-Expose-Headers"]
     other = client.get(f"{BASE}/me", headers={**auth, "Origin": "https://app.sotay.example.evil"})
     assert "Access-Control-Allow-Origin" not in other.headers
     page = client.get("/dang-nhap", headers={"Origin": "https://app.sotay.example"})

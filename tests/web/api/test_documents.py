@@ -22,8 +22,10 @@ def indexed(library):
 def test_library_lists_filters_and_pages(api, member_auth):
     data = api.get(f"{BASE}/documents?per_page=2", headers=member_auth).get_json()
     assert data["total"] == 3 and data["pages"] == 2 and len(data["items"]) == 2
-    assert data["facets"]["types"] and {"value": "in_force", "label": "Còn hiệu lực"} \
-        in data["facets"]["statuses"]
+    assert (
+        data["facets"]["types"]
+        and {"value": "in_force", "label": "Còn hiệu lực"} in data["facets"]["statuses"]
+    )
     second = api.get(f"{BASE}/documents?per_page=2&page=2", headers=member_auth).get_json()
     slugs = {d["slug"] for d in data["items"] + second["items"]}
     assert slugs == {"nghi-quyet-35", "quy-dinh-37", "quy-dinh-47"}
@@ -33,11 +35,18 @@ def test_library_lists_filters_and_pages(api, member_auth):
     assert [d["number"] for d in by_year["items"]] == ["37-QĐ/TW"]
 
 
-@pytest.mark.parametrize("query, fields", [
-    ("page=0", {"page"}), ("per_page=101", {"per_page"}), ("year=abc", {"year"}),
-    ("status=valid", {"status"}), ("sort=random", {"sort"}), ("page=-1&year=1", {"page", "year"}),
-    ("page=١", {"page"}),  # Arabic-Indic digit: isdigit() but not ASCII
-])
+@pytest.mark.parametrize(
+    "query, fields",
+    [
+        ("page=0", {"page"}),
+        ("per_page=101", {"per_page"}),
+        ("year=abc", {"year"}),
+        ("status=valid", {"status"}),
+        ("sort=random", {"sort"}),
+        ("page=-1&year=1", {"page", "year"}),
+        ("page=١", {"page"}),  # Arabic-Indic digit: isdigit() but not ASCII
+    ],
+)
 def test_bad_query_values_are_422_naming_every_field(api, member_auth, query, fields):
     response = api.get(f"{BASE}/documents?{query}", headers=member_auth)
     assert response.status_code == 422
@@ -50,10 +59,15 @@ def test_document_has_metadata_sections_relations_and_sanitised_html(api, member
     assert response.status_code == 200 and response.headers["ETag"].startswith('"')
     doc = response.get_json()
     assert doc["number"] == "37-QĐ/TW" and doc["revision"]["number"] == 1
-    assert {"anchor": "dieu-1-noi-lam-trai-cuong-linh", "heading": "Điều 1. Nói, làm trái Cương lĩnh",
-            "level": 3} in doc["sections"]
-    assert any(r["label"] == "Thay thế" and r["document"] and r["document"]["slug"] == "quy-dinh-47"
-               for r in doc["relations"])
+    assert {
+        "anchor": "dieu-1-noi-lam-trai-cuong-linh",
+        "heading": "Điều 1. Nói, làm trái Cương lĩnh",
+        "level": 3,
+    } in doc["sections"]
+    assert any(
+        r["label"] == "Thay thế" and r["document"] and r["document"]["slug"] == "quy-dinh-47"
+        for r in doc["relations"]
+    )
     assert 'id="dieu-1-noi-lam-trai-cuong-linh"' in doc["html"] and "<script" not in doc["html"]
     old = api.get(f"{BASE}/documents/quy-dinh-47", headers=member_auth).get_json()
     assert [d["slug"] for d in old["replaced_by"]] == ["quy-dinh-37"]
@@ -67,8 +81,9 @@ def test_if_none_match_answers_304_until_a_new_revision(api, library, content_di
     assert unchanged.headers["ETag"] == etag
     assert api.get(url, headers={**member_auth, "If-None-Match": '"other"'}).status_code == 200
     source = content_dir / "quy-dinh-37.md"
-    source.write_text(source.read_text(encoding="utf-8") + "\n### Điều 3. Mục mới\n\nNội dung.\n",
-                      encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\n### Điều 3. Mục mới\n\nNội dung.\n", encoding="utf-8"
+    )
     assert not import_folder(library, content_dir).problems
     changed = api.get(url, headers={**member_auth, "If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag

@@ -36,10 +36,8 @@ def test_the_api_round_trip_on_postgresql(pg):
     assert client.get(f"{BASE}/me", headers=auth).get_json()["username"] == "pg.member"
     backdate_library(pg)  # the events were read offline an hour ago
     body = events(120, prefix="pg")
-    assert len(client.post(f"{BASE}/study/events", json=body, headers=auth)
-               .get_json()["accepted"]) == 120
-    assert len(client.post(f"{BASE}/study/events", json=body, headers=auth)
-               .get_json()["duplicates"]) == 120
+    assert len(client.post(f"{BASE}/study/events", json=body, headers=auth).get_json()["accepted"]) == 120
+    assert len(client.post(f"{BASE}/study/events", json=body, headers=auth).get_json()["duplicates"]) == 120
     url = f"{BASE}/documents/quy-dinh-37"
     etag = client.get(url, headers=auth).headers["ETag"]
     assert client.get(url, headers={**auth, "If-None-Match": etag}).status_code == 304

@@ -19,8 +19,9 @@ UPLOAD = "/bien-tap/van-ban/quy-dinh-37/tep-dinh-kem"
 
 
 def _upload(client, data: bytes, name: str, **extra):
-    return client.post(UPLOAD, data={"tep": (io.BytesIO(data), name), **extra},
-                       content_type="multipart/form-data")
+    return client.post(
+        UPLOAD, data={"tep": (io.BytesIO(data), name), **extra}, content_type="multipart/form-data"
+    )
 
 
 def _rows(app) -> list[Attachment]:
@@ -72,8 +73,11 @@ def test_document_page_lists_attachments_and_form_for_editors_only(library, clie
 
 def test_disguised_and_empty_files_are_refused_with_a_message(library, clients):
     editor = clients["editor"]
-    for data, name in ((b"<html><script>alert(1)</script>", "x.pdf"),
-                       (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "x.svg"), (b"", "x.pdf")):
+    for data, name in (
+        (b"<html><script>alert(1)</script>", "x.pdf"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "x.svg"),
+        (b"", "x.pdf"),
+    ):
         response = _upload(editor, data, name)
         assert response.status_code == 303
     assert _rows(library) == []
@@ -117,13 +121,19 @@ def test_member_cannot_upload_or_remove(library, clients):
 def test_editor_removes_and_audit_has_both_events(library, clients):
     _upload(clients["editor"], PDF, "a.pdf")
     (attachment,) = _rows(library)
-    response = clients["editor"].post(f"/bien-tap/tep-dinh-kem/{attachment.id}/xoa",
-                                      data={"next": "/van-ban/quy-dinh-37"})
+    response = clients["editor"].post(
+        f"/bien-tap/tep-dinh-kem/{attachment.id}/xoa", data={"next": "/van-ban/quy-dinh-37"}
+    )
     assert response.status_code == 303 and _rows(library) == []
     assert _get(clients["member"], _url(attachment)).status_code == 404
     with get_db(library).sessions() as s:
-        actions = list(s.scalars(select(AuditEvent.action).where(
-            AuditEvent.action.like("attachments.%")).order_by(AuditEvent.id)))
+        actions = list(
+            s.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.action.like("attachments.%"))
+                .order_by(AuditEvent.id)
+            )
+        )
     assert actions == ["attachments.added", "attachments.removed"]
 
 

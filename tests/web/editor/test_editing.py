@@ -40,8 +40,9 @@ def test_relations_chosen_by_number_show_on_both_documents(editor, reader):
 
 
 def test_invalid_form_lists_every_problem_with_vietnamese_labels(editor):
-    response = editor.post(NEW, data=editor_post(hanh_dong="xuat-ban", so_hieu="số 21",
-                                                 ngay_ban_hanh="hôm qua", loai="Thư"))
+    response = editor.post(
+        NEW, data=editor_post(hanh_dong="xuat-ban", so_hieu="số 21", ngay_ban_hanh="hôm qua", loai="Thư")
+    )
     page = _text(response)
     assert response.status_code == 422
     assert "<strong>Số hiệu</strong>" in page and "<strong>Ngày ban hành</strong>" in page
@@ -78,26 +79,39 @@ def test_editor_pages_have_no_inline_script_or_style(editor):
 
 def test_two_editors_saving_the_same_revision_the_second_is_told(editor, clients, reader):
     other = clients["admin"]
-    edit = editor_post(slug="quy-dinh-37", so_hieu="37-QĐ/TW", loai="Quy định",
-                       phien_ban="1", hanh_dong="xuat-ban")
-    assert editor.post("/bien-tap/van-ban/quy-dinh-37",
-                       data={**edit, "noi_dung": "Bản của biên tập viên.\n"}).status_code == 302
-    response = other.post("/bien-tap/van-ban/quy-dinh-37",
-                          data={**edit, "noi_dung": "Bản của quản trị viên.\n"})
+    edit = editor_post(
+        slug="quy-dinh-37", so_hieu="37-QĐ/TW", loai="Quy định", phien_ban="1", hanh_dong="xuat-ban"
+    )
+    assert (
+        editor.post(
+            "/bien-tap/van-ban/quy-dinh-37", data={**edit, "noi_dung": "Bản của biên tập viên.\n"}
+        ).status_code
+        == 302
+    )
+    response = other.post(
+        "/bien-tap/van-ban/quy-dinh-37", data={**edit, "noi_dung": "Bản của quản trị viên.\n"}
+    )
     assert response.status_code == 409 and "người khác sửa" in _text(response)
     assert "Bản của quản trị viên" in _text(response)  # the second editor's text is not lost
     assert "Bản của biên tập viên" in _text(reader.get("/van-ban/quy-dinh-37"))
 
 
-def test_publish_failing_at_the_index_keeps_the_old_version_and_tells_the_editor(
-        editor, reader, monkeypatch):
+def test_publish_failing_at_the_index_keeps_the_old_version_and_tells_the_editor(editor, reader, monkeypatch):
     def broken(*_args, **_kwargs):
         raise IndexBusy()
 
     monkeypatch.setattr(publishing.indexer, "update_document", broken)
-    response = editor.post("/bien-tap/van-ban/quy-dinh-37", data=editor_post(
-        slug="quy-dinh-37", so_hieu="37-QĐ/TW", loai="Quy định", phien_ban="1",
-        hanh_dong="xuat-ban", tieu_de="Tiêu đề mới chưa xuất bản"))
+    response = editor.post(
+        "/bien-tap/van-ban/quy-dinh-37",
+        data=editor_post(
+            slug="quy-dinh-37",
+            so_hieu="37-QĐ/TW",
+            loai="Quy định",
+            phien_ban="1",
+            hanh_dong="xuat-ban",
+            tieu_de="Tiêu đề mới chưa xuất bản",
+        ),
+    )
     assert response.status_code == 503 and "giữ trạng thái trước đó" in _text(response)
     page = _text(reader.get("/van-ban/quy-dinh-37"))
     assert "Về những điều đảng viên không được làm" in page

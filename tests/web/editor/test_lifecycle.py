@@ -15,8 +15,7 @@ from handbook.editor import scheduler
 from tests.factories import editor_post
 
 DOC = "/bien-tap/van-ban/quy-dinh-37"
-EDIT_37 = dict(slug="quy-dinh-37", so_hieu="37-QĐ/TW", loai="Quy định", phien_ban="1",
-               hanh_dong="xuat-ban")
+EDIT_37 = dict(slug="quy-dinh-37", so_hieu="37-QĐ/TW", loai="Quy định", phien_ban="1", hanh_dong="xuat-ban")
 
 
 def _text(response) -> str:
@@ -24,8 +23,9 @@ def _text(response) -> str:
 
 
 def test_history_diff_is_escaped_and_revert_makes_a_new_revision(editor, reader):
-    editor.post(DOC, data=editor_post(**EDIT_37, ghi_chu="Thêm ví dụ",
-                                      noi_dung="Ví dụ <script>alert(1)</script>\n"))
+    editor.post(
+        DOC, data=editor_post(**EDIT_37, ghi_chu="Thêm ví dụ", noi_dung="Ví dụ <script>alert(1)</script>\n")
+    )
     history = _text(editor.get(f"{DOC}/lich-su"))
     assert "Phiên bản 2" in history and "Thêm ví dụ" in history and "pham.thi.dung" in history
     diff = _text(editor.get(f"{DOC}/so-sanh", query_string={"tu": 1, "den": 2}))
@@ -50,14 +50,16 @@ def test_archived_document_reads_by_link_with_a_banner_only(editor, reader):
 
 def test_a_scheduled_draft_goes_live_by_itself_in_the_schedulers_name(editor, reader, library):
     when = "2099-01-01T08:00"
-    response = editor.post("/bien-tap/moi", data=editor_post(hanh_dong="hen-gio",
-                                                             xuat_ban_luc=when))
+    response = editor.post("/bien-tap/moi", data=editor_post(hanh_dong="hen-gio", xuat_ban_luc=when))
     assert response.status_code == 302
     assert "hẹn xuất bản 08:00 01/01/2099" in _text(editor.get("/bien-tap?trang-thai=hen-gio"))
     assert reader.get("/van-ban/ket-luan-21").status_code == 404
     with library.app_context(), get_db(library).transaction() as tx:
-        tx.execute(update(Document).where(Document.slug == "ket-luan-21")
-                   .values(publish_at=utcnow() - timedelta(minutes=1)))
+        tx.execute(
+            update(Document)
+            .where(Document.slug == "ket-luan-21")
+            .values(publish_at=utcnow() - timedelta(minutes=1))
+        )
     # Opening the editor's list is a GET: it publishes nothing.
     assert editor.get("/bien-tap").status_code == 200
     assert reader.get("/van-ban/ket-luan-21").status_code == 404
@@ -67,20 +69,20 @@ def test_a_scheduled_draft_goes_live_by_itself_in_the_schedulers_name(editor, re
     assert reader.get("/van-ban/ket-luan-21").status_code == 200
     assert "ket-luan-21" in _text(reader.get("/tim-kiem?q=21-KL/TW"))
     with library.app_context(), get_db(library).reads() as session:
-        published = session.scalars(select(AuditEvent).where(
-            AuditEvent.action == "document.publish")).one()
-        scheduled = session.scalars(select(AuditEvent).where(
-            AuditEvent.action == "document.schedule")).one()
+        published = session.scalars(select(AuditEvent).where(AuditEvent.action == "document.publish")).one()
+        scheduled = session.scalars(select(AuditEvent).where(AuditEvent.action == "document.schedule")).one()
     assert published.actor == scheduled.actor and published.actor_id == scheduled.actor_id
     assert published.details["scheduled"] is True
 
 
 def test_publish_due_command(runner, library, editor):
-    editor.post("/bien-tap/moi", data=editor_post(hanh_dong="hen-gio",
-                                                  xuat_ban_luc="2099-01-01T08:00"))
+    editor.post("/bien-tap/moi", data=editor_post(hanh_dong="hen-gio", xuat_ban_luc="2099-01-01T08:00"))
     with library.app_context(), get_db(library).transaction() as tx:
-        tx.execute(update(Document).values(publish_at=utcnow() - timedelta(minutes=1))
-                   .where(Document.slug == "ket-luan-21"))
+        tx.execute(
+            update(Document)
+            .values(publish_at=utcnow() - timedelta(minutes=1))
+            .where(Document.slug == "ket-luan-21")
+        )
     result = runner.invoke(args=["handbook", "publish-due"])
     assert result.exit_code == 0 and "Đã xuất bản 1 văn bản" in result.output
 

@@ -25,6 +25,7 @@ def campaign(library, tree):
 @pytest.fixture
 def cell_b_secretary(library, tree):
     secret = factories.new_totp_secret()
-    user = factories.make_user(library, "ngo.van.khoa", cell=tree.cell_b,
-                               grants=((SECRETARY, tree.cell_b),), totp_secret=secret)
+    user = factories.make_user(
+        library, "ngo.van.khoa", cell=tree.cell_b, grants=((SECRETARY, tree.cell_b),), totp_secret=secret
+    )
     return login(library.test_client(), user.username, totp_secret=secret)

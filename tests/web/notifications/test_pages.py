@@ -36,8 +36,7 @@ def test_the_flash_counts_who_was_reminded_today(clients, tree, member, campaign
     assert len(notifications_of(secretary.application, member.id)) == 1
 
 
-def test_members_who_completed_are_not_reminded(library, clients, tree, member, campaign,
-                                                role_users):
+def test_members_who_completed_are_not_reminded(library, clients, tree, member, campaign, role_users):
     complete(library, member.id, QD37)
     clients["secretary"].post(remind_url(tree.cell_a.id, campaign.id))
     assert notifications_of(library, member.id) == []
@@ -56,8 +55,9 @@ def test_another_cells_secretary_gets_not_found(cell_b_secretary, tree, member, 
     assert notifications_of(cell_b_secretary.application, member.id) == []
 
 
-@pytest.mark.parametrize("unit, campaign_id", [("cell_b", None), ("cell_a", 999_999),
-                                               ("cell_a", 0), ("province", None)])
+@pytest.mark.parametrize(
+    "unit, campaign_id", [("cell_b", None), ("cell_a", 999_999), ("cell_a", 0), ("province", None)]
+)
 def test_guessed_ids_look_missing(clients, tree, campaign, unit, campaign_id):
     url = remind_url(getattr(tree, unit).id, campaign.id if campaign_id is None else campaign_id)
     assert clients["secretary"].post(url).status_code == 404
@@ -112,15 +112,13 @@ def test_posts_without_the_csrf_token_are_refused(library, clients, tree, member
     assert secretary.post(remind_url(tree.cell_a.id, campaign.id)).status_code == 400
     assert clients["member"].post("/thong-bao/da-doc-het").status_code == 400
     assert notifications_of(library, member.id) == []
-    response = secretary.post(remind_url(tree.cell_a.id, campaign.id),
-                              data={"csrf_token": _token(secretary)})
+    response = secretary.post(remind_url(tree.cell_a.id, campaign.id), data={"csrf_token": _token(secretary)})
     assert response.status_code == 303 and len(notifications_of(library, member.id)) == 1
 
 
 def test_the_remind_form_posts_to_the_reminder_url(library, tree, campaign):
     with library.test_request_context("/"):
-        html = render_template("notifications/_remind_form.html", unit=tree.cell_a,
-                               campaign=campaign)
+        html = render_template("notifications/_remind_form.html", unit=tree.cell_a, campaign=campaign)
     assert f'action="{remind_url(tree.cell_a.id, campaign.id)}"' in html
     assert 'name="csrf_token"' in html and "Nhắc những đảng viên chưa hoàn thành" in html
 
@@ -129,7 +127,8 @@ def test_the_menu_counts_unread_notifications_until_they_are_read(clients, tree,
     member = clients["member"]
     assert 'class="badge"' not in member.get("/").get_data(as_text=True)
     clients["secretary"].post(remind_url(tree.cell_a.id, campaign.id))
-    assert '<span class="badge">1<span class="sr-only"> chưa đọc</span>' \
-        in member.get("/").get_data(as_text=True)
+    assert '<span class="badge">1<span class="sr-only"> chưa đọc</span>' in member.get("/").get_data(
+        as_text=True
+    )
     member.post("/thong-bao/da-doc-het")
     assert 'class="badge"' not in member.get("/").get_data(as_text=True)

@@ -13,13 +13,14 @@ SLUG = "quy-dinh-37"
 
 @pytest.fixture
 def campaign(library, tree):
-    return make_campaign(library, [tree.province], [SLUG, "nghi-quyet-35"],
-                         title="Học tập Quy định 37 và Nghị quyết 35")
+    return make_campaign(
+        library, [tree.province], [SLUG, "nghi-quyet-35"], title="Học tập Quy định 37 và Nghị quyết 35"
+    )
 
 
 @pytest.fixture
 def tricky_members(library, tree):
-    return [factories.make_user(library, username, cell=tree.cell_a, password=None,
-                                full_name=name)
-            for username, name in (("cong.thuc", '=HYPERLINK("http://x","y")'),
-                                   ("a.cong", "@SUM(A1)"))]
+    return [
+        factories.make_user(library, username, cell=tree.cell_a, password=None, full_name=name)
+        for username, name in (("cong.thuc", '=HYPERLINK("http://x","y")'), ("a.cong", "@SUM(A1)"))
+    ]

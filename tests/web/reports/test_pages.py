@@ -18,8 +18,10 @@ from tests.web.reports.conftest import SLUG
 
 def _actions(app) -> list[tuple[str, dict]]:
     with app.app_context(), get_db(app).transaction() as tx:
-        return [(e.action, e.details) for e in tx.scalars(
-            select(AuditEvent).where(AuditEvent.action.like("reports.%")))]
+        return [
+            (e.action, e.details)
+            for e in tx.scalars(select(AuditEvent).where(AuditEvent.action.like("reports.%")))
+        ]
 
 
 def test_entry_lists_each_role_its_top_units(clients, tree, campaign):
@@ -46,18 +48,27 @@ def test_committee_viewer_stays_in_subtree(clients, tree, campaign):
     client = clients["committee"]
     assert client.get(f"/bao-cao/don-vi/{tree.committee.id}").status_code == 200
     assert client.get(f"/bao-cao/chi-bo/{tree.cell_b.id}/dot/{campaign.id}").status_code == 200
-    for path in (f"/bao-cao/don-vi/{tree.province.id}", f"/bao-cao/don-vi/{tree.other_committee.id}",
-                 f"/bao-cao/chi-bo/{tree.cell_c.id}/dot/{campaign.id}",
-                 f"/bao-cao/don-vi/{tree.cell_c.id}/dot/{campaign.id}.xlsx",
-                 f"/bao-cao/don-vi/{tree.cell_c.id}/dot/{campaign.id}/in"):
+    for path in (
+        f"/bao-cao/don-vi/{tree.province.id}",
+        f"/bao-cao/don-vi/{tree.other_committee.id}",
+        f"/bao-cao/chi-bo/{tree.cell_c.id}/dot/{campaign.id}",
+        f"/bao-cao/don-vi/{tree.cell_c.id}/dot/{campaign.id}.xlsx",
+        f"/bao-cao/don-vi/{tree.cell_c.id}/dot/{campaign.id}/in",
+    ):
         assert client.get(path).status_code == 404, path
 
 
-@pytest.mark.parametrize("path", ["/bao-cao/don-vi/999999", "/bao-cao/don-vi/{cell}?dot=999999",
-                                  "/bao-cao/don-vi/{cell}?dot=abc",
-                                  "/bao-cao/chi-bo/{cell}/dot/999999",
-                                  "/bao-cao/chi-bo/{grassroots}/dot/{campaign}",
-                                  "/bao-cao/don-vi/{cell}/dot/999999.csv"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/bao-cao/don-vi/999999",
+        "/bao-cao/don-vi/{cell}?dot=999999",
+        "/bao-cao/don-vi/{cell}?dot=abc",
+        "/bao-cao/chi-bo/{cell}/dot/999999",
+        "/bao-cao/chi-bo/{grassroots}/dot/{campaign}",
+        "/bao-cao/don-vi/{cell}/dot/999999.csv",
+    ],
+)
 def test_guessed_ids_look_missing(clients, tree, campaign, path):
     url = path.format(cell=tree.cell_a.id, grassroots=tree.grassroots.id, campaign=campaign.id)
     assert clients["admin"].get(url).status_code == 404
@@ -78,8 +89,7 @@ def test_old_secretary_grid_redirects(clients, tree, campaign):
     assert response.headers["Location"].endswith(f"/bao-cao/chi-bo/{tree.cell_a.id}/dot/{campaign.id}")
 
 
-def test_grid_shows_progress_filters_and_sorts(clients, library, tree, campaign, member,
-                                               tricky_members):
+def test_grid_shows_progress_filters_and_sorts(clients, library, tree, campaign, member, tricky_members):
     read_all(library, member.id, SLUG)
     clients["member"].post(f"/hoc-tap/van-ban/{SLUG}/hoc-xong")
     base = f"/bao-cao/chi-bo/{tree.cell_a.id}/dot/{campaign.id}"
@@ -113,8 +123,9 @@ def test_rollup_page_drills_down_and_draws_charts(clients, library, tree, campai
     assert "Theo từng đợt học tập" in across and campaign.title in across
 
 
-def test_csv_has_bom_neutralised_formulas_and_is_audited(clients, library, tree, campaign,
-                                                         member, tricky_members):
+def test_csv_has_bom_neutralised_formulas_and_is_audited(
+    clients, library, tree, campaign, member, tricky_members
+):
     response = clients["committee"].get(f"/bao-cao/don-vi/{tree.grassroots.id}/dot/{campaign.id}.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -123,7 +134,7 @@ def test_csv_has_bom_neutralised_formulas_and_is_audited(clients, library, tree,
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][0] == "Đơn vị" and len(rows) == 1 + 5  # A: 3 members + secretary; B: 1
     names = {row[1] for row in rows[1:]}
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in names and "'@SUM(A1)" in names
+    assert '\'=HYPERLINK("http://x","y")' in names and "'@SUM(A1)" in names
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     assert ("reports.exported", {"campaign": campaign.id, "format": "csv"}) in _actions(library)
 
@@ -163,8 +174,9 @@ def _audited_addresses(tree, campaign) -> list[str]:
 
 
 @pytest.mark.parametrize("came_from", ["cross-site", "same-site"])
-def test_a_link_from_another_site_reads_and_records_nothing(clients, library, tree, campaign,
-                                                            member, came_from):
+def test_a_link_from_another_site_reads_and_records_nothing(
+    clients, library, tree, campaign, member, came_from
+):
     """Issue 18: under SameSite=Lax a link on another site made a secretary's browser
     open an export and wrote "exported" to the audit log in their name."""
     for address in _audited_addresses(tree, campaign):

@@ -22,8 +22,11 @@ def forged(library, clients, campaign):
     with library.app_context(), get_db(library).transaction() as tx:
         anchors = sorted(documents.load(tx, SLUG).to_read)
     when = {"document": SLUG, "seconds": 600, "occurred_at": datetime.now(UTC).isoformat()}
-    events = [{"id": f"forged-{n:03d}-{i}", "anchor": anchor, **when}
-              for n, anchor in enumerate(anchors) for i in range(3)]
+    events = [
+        {"id": f"forged-{n:03d}-{i}", "anchor": anchor, **when}
+        for n, anchor in enumerate(anchors)
+        for i in range(3)
+    ]
     answer = clients["member"].post("/hoc-tap/tien-do", json={"events": events})
     assert answer.status_code == 200 and len(answer.get_json()["capped"]) == len(events) - 1
     return len(events)
@@ -38,18 +41,15 @@ def test_the_grid_points_the_secretary_to_the_members_to_review(clients, tree, c
     assert "1 đảng viên có lượt đọc không được tính đủ thời gian" in grid.get_data(as_text=True)
 
 
-def test_the_review_names_the_member_the_document_and_the_reason(clients, library, tree,
-                                                                campaign, forged):
+def test_the_review_names_the_member_the_document_and_the_reason(clients, library, tree, campaign, forged):
     page = clients["secretary"].get(_review(tree, campaign))
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Nguyễn Văn An" in text and "Trùng thời gian với lượt đọc khác" in text
-    assert f"<td data-label=\"Số lượt\">{forged - 1}</td>" in text
+    assert f'<td data-label="Số lượt">{forged - 1}</td>' in text
     assert "Được tính" in text and "0.0 phút" in text
-    assert ("reports.reading_review_viewed", {"campaign": campaign.id, "format": "html"}) \
-        in _actions(library)
-    assert "Nguyễn Văn An" in clients["committee"].get(_review(tree, campaign)).get_data(
-        as_text=True)
+    assert ("reports.reading_review_viewed", {"campaign": campaign.id, "format": "html"}) in _actions(library)
+    assert "Nguyễn Văn An" in clients["committee"].get(_review(tree, campaign)).get_data(as_text=True)
 
 
 def test_an_honest_reader_leaves_nothing_to_review(clients, tree, campaign):

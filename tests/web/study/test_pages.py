@@ -58,17 +58,27 @@ def test_my_study_shows_campaigns_progress_and_history(client, library, member, 
 
 def test_overdue_campaigns_are_shown_as_such(client, library, tree, member):
     with library.app_context(), get_db(library).transaction() as tx:
-        tx.execute(update(Membership).where(Membership.user_id == member.id)
-                   .values(started_at=datetime.now(UTC) - timedelta(days=60)))
-    make_campaign(library, [tree.cell_a], [SLUG], title="Đợt đã hết hạn",
-                  opens_on=today() - timedelta(days=10), deadline=today() - timedelta(days=2))
+        tx.execute(
+            update(Membership)
+            .where(Membership.user_id == member.id)
+            .values(started_at=datetime.now(UTC) - timedelta(days=60))
+        )
+    make_campaign(
+        library,
+        [tree.cell_a],
+        [SLUG],
+        title="Đợt đã hết hạn",
+        opens_on=today() - timedelta(days=10),
+        deadline=today() - timedelta(days=2),
+    )
     html = client.get("/hoc-tap").get_data(as_text=True)
     assert "Đã quá hạn, chưa hoàn thành" in html and "Đợt đã hết hạn" in html
 
 
 def test_no_other_member_appears_on_a_members_pages(client, campaign, role_users):
-    html = client.get("/hoc-tap").get_data(as_text=True) + \
-        client.get(f"/hoc-tap/dot/{campaign.id}").get_data(as_text=True)
+    html = client.get("/hoc-tap").get_data(as_text=True) + client.get(f"/hoc-tap/dot/{campaign.id}").get_data(
+        as_text=True
+    )
     for user, _ in role_users.values():
         assert user.full_name not in html
 
@@ -78,8 +88,9 @@ def test_reflection_round_trip(clients, library, campaign, member):
     url = f"/hoc-tap/dot/{campaign.id}/thu-hoach"
     response = member_client.post(url, data={"noi_dung": REFLECTION})
     assert response.status_code == 302
-    cell_page = secretary.get(f"/hoc-tap/chi-bo/{_cell_a(clients, library)}/dot/{campaign.id}",
-                              follow_redirects=True)
+    cell_page = secretary.get(
+        f"/hoc-tap/chi-bo/{_cell_a(clients, library)}/dot/{campaign.id}", follow_redirects=True
+    )
     html = cell_page.get_data(as_text=True)
     assert "Nguyễn Văn An" in html and "(chưa xem)" in html
     link = re.search(r'href="(/hoc-tap/thu-hoach/\d+)"', html).group(1)
@@ -99,8 +110,7 @@ def test_reflection_round_trip(clients, library, campaign, member):
 
 def _audited_reads(app) -> list[int]:
     with app.app_context(), get_db(app).transaction() as tx:
-        return list(tx.scalars(select(AuditEvent.id).where(
-            AuditEvent.action == "study.reflection_read")))
+        return list(tx.scalars(select(AuditEvent.id).where(AuditEvent.action == "study.reflection_read")))
 
 
 def _cell_a(clients, library) -> int:
@@ -110,8 +120,9 @@ def _cell_a(clients, library) -> int:
 
 def test_secretary_marks_a_member_complete(clients, library, campaign, member, tree):
     secretary = clients["secretary"]
-    response = secretary.post("/hoc-tap/chi-bo/danh-dau-hoan-thanh",
-                              data={"dang_vien": member.id, "van_ban": SLUG})
+    response = secretary.post(
+        "/hoc-tap/chi-bo/danh-dau-hoan-thanh", data={"dang_vien": member.id, "van_ban": SLUG}
+    )
     assert response.status_code == 302
     with library.app_context(), get_db(library).transaction() as tx:
         done = tx.scalar(select(Completion))
@@ -125,8 +136,9 @@ def test_secretary_cannot_reach_other_cells(clients, campaign, tree, role_users)
     old_url = f"/hoc-tap/chi-bo/{tree.cell_b.id}/dot/{campaign.id}"
     assert secretary.get(old_url, follow_redirects=True).status_code == 404
     committee_user, _ = role_users["committee"]  # a member of cell B
-    response = secretary.post("/hoc-tap/chi-bo/danh-dau-hoan-thanh",
-                              data={"dang_vien": committee_user.id, "van_ban": SLUG})
+    response = secretary.post(
+        "/hoc-tap/chi-bo/danh-dau-hoan-thanh", data={"dang_vien": committee_user.id, "van_ban": SLUG}
+    )
     assert response.status_code == 404
 
 
@@ -135,8 +147,12 @@ def test_committee_viewer_creates_a_campaign_in_scope_only(clients, library, tre
     form = viewer.get("/hoc-tap/quan-ly/dot-moi").get_data(as_text=True)
     assert "Chi bộ ấp 1" in form and "Chi bộ Ban Chỉ huy Quân sự" not in form
     doc_id = re.search(r'name="van_ban" value="(\d+)"', form).group(1)
-    data = {"tieu_de": "Học tập chuyên đề năm", "ngay_mo": "2026-01-01", "han": "2026-12-31",
-            "van_ban": doc_id}
+    data = {
+        "tieu_de": "Học tập chuyên đề năm",
+        "ngay_mo": "2026-01-01",
+        "han": "2026-12-31",
+        "van_ban": doc_id,
+    }
     refused = viewer.post("/hoc-tap/quan-ly/dot-moi", data={**data, "don_vi": tree.cell_c.id})
     assert refused.status_code == 422 and "trong phạm vi" in refused.get_data(as_text=True)
     created = viewer.post("/hoc-tap/quan-ly/dot-moi", data={**data, "don_vi": tree.cell_a.id})
@@ -147,9 +163,14 @@ def test_committee_viewer_creates_a_campaign_in_scope_only(clients, library, tre
 def test_editor_writes_questions_and_member_takes_the_quiz(clients):
     editor, member = clients["editor"], clients["member"]
     assert member.get(f"/hoc-tap/van-ban/{SLUG}/tu-kiem-tra").status_code == 404
-    response = editor.post(f"/hoc-tap/van-ban/{SLUG}/cau-hoi", data={
-        "cau_hoi": "Quy định 37 thay thế quy định nào?", "phuong_an": "Quy định 47\nQuy định 102",
-        "dap_an": "1"})
+    response = editor.post(
+        f"/hoc-tap/van-ban/{SLUG}/cau-hoi",
+        data={
+            "cau_hoi": "Quy định 37 thay thế quy định nào?",
+            "phuong_an": "Quy định 47\nQuy định 102",
+            "dap_an": "1",
+        },
+    )
     assert response.status_code == 302
     quiz = member.get(f"/hoc-tap/van-ban/{SLUG}/tu-kiem-tra").get_data(as_text=True)
     name = re.search(r'name="(cau_\d+)"', quiz).group(1)

@@ -45,21 +45,31 @@ def test_a_forged_batch_is_capped_and_the_confirmation_refused(client, library):
     with library.app_context(), get_db(library).transaction() as tx:
         to_read = sorted(documents.load(tx, SLUG).to_read)
     when = {"occurred_at": datetime.now(UTC).isoformat(), "seconds": 600}
-    forged = batch(*[{"id": f"forged-{n:03d}-{i}", "anchor": anchor, **when}
-                     for n, anchor in enumerate(to_read) for i in range(10)])
+    forged = batch(
+        *[
+            {"id": f"forged-{n:03d}-{i}", "anchor": anchor, **when}
+            for n, anchor in enumerate(to_read)
+            for i in range(10)
+        ]
+    )
     data = client.post(URL, json=forged, headers=JSON).get_json()
     assert len(data["capped"]) == len(forged["events"]) - 1
-    assert data["capped"][0] == {"id": data["capped"][0]["id"], "credited": 0,
-                                 "reason": "overlap"}
+    assert data["capped"][0] == {"id": data["capped"][0]["id"], "credited": 0, "reason": "overlap"}
     assert data["documents"][SLUG]["percent"] < 100
     client.post(f"/hoc-tap/van-ban/{SLUG}/hoc-xong")
     page = client.get(f"/van-ban/{SLUG}").get_data(as_text=True)
     assert "Bạn đã học xong văn bản này" not in page
 
 
-@pytest.mark.parametrize("body", [
-    batch(user_id=1), batch({"user_id": 1}), batch({"unit_id": 3}), batch(cell_id=3),
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        batch(user_id=1),
+        batch({"user_id": 1}),
+        batch({"unit_id": 3}),
+        batch(cell_id=3),
+    ],
+)
 def test_user_or_unit_ids_in_the_body_are_refused_with_400(client, library, member, body):
     response = client.post(URL, json=body, headers=JSON)
     assert response.status_code == 400 and response.is_json
@@ -72,8 +82,7 @@ def test_ids_in_the_query_string_are_refused(client, library, member):
 
 
 def test_bad_values_list_every_problem(client):
-    response = client.post(URL, json=batch({"seconds": 0}, {"seconds": 9000, "id": "x"}),
-                           headers=JSON)
+    response = client.post(URL, json=batch({"seconds": 0}, {"seconds": 9000, "id": "x"}), headers=JSON)
     assert response.status_code == 422
     fields = {d["field"] for d in response.get_json()["error"]["details"]}
     assert fields == {"events[0].seconds", "events[1].seconds", "events[1].id"}
@@ -96,10 +105,18 @@ def test_token_endpoint_gives_a_fresh_csrf_token(client):
 
 @pytest.fixture
 def csrf_app(tmp_path, content_dir):
-    app = create_app({"ENV_NAME": "testing", "TESTING": True, "SECRET_KEY": "test-secret-key",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'csrf.db'}",
-                      "CONTENT_DIR": str(content_dir), "CONTENT_CACHE_TTL": 0,
-                      "SEARCH_INDEX_DIR": str(tmp_path / "idx"), **FAST_PASSWORD_HASHING})
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'csrf.db'}",
+            "CONTENT_DIR": str(content_dir),
+            "CONTENT_CACHE_TTL": 0,
+            "SEARCH_INDEX_DIR": str(tmp_path / "idx"),
+            **FAST_PASSWORD_HASHING,
+        }
+    )
     migrate.upgrade(app)
     import_folder(app, content_dir)
     yield app
@@ -114,8 +131,9 @@ def test_the_beacon_needs_the_csrf_header(csrf_app):
     factories.make_user(csrf_app, "doc.gia", password=factories.PASSWORD)
     client = csrf_app.test_client()
     token = _token(client.get("/dang-nhap").get_data(as_text=True))
-    client.post("/dang-nhap", data={"ten_dang_nhap": "doc.gia", "mat_khau": factories.PASSWORD,
-                                    "csrf_token": token})
+    client.post(
+        "/dang-nhap", data={"ten_dang_nhap": "doc.gia", "mat_khau": factories.PASSWORD, "csrf_token": token}
+    )
     page = client.get(f"/van-ban/{SLUG}").get_data(as_text=True)
     page_token = re.search(r'data-csrf="([^"]+)"', page).group(1)
     missing = client.post(URL, json=batch())
