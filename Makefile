@@ -41,6 +41,7 @@ run: $(STAMP)
 # names a database that may be emptied (.ci/run starts one).
 test: $(DEV_STAMP)
 	$(BIN)/ruff check handbook tests benchmarks
+	$(BIN)/ruff format --check handbook tests benchmarks
 	$(BIN)/lint-imports  # the layers of .importlinter (docs/architecture.md)
 	$(BIN)/python -m pytest
 	@if [ -n "$$HANDBOOK_TEST_DATABASE_URL" ]; then \

@@ -43,25 +43,29 @@ def revoke_device(token_id: int):
     return redirect(url_for("accounts.profile") + "#thiet-bi")
 
 
+def _change_password(form):
+    """The user with the new password, once typed twice alike and the old one matches."""
+    if form.get("mat_khau_moi", "") != form.get("nhap_lai", ""):
+        raise Invalid([Problem("nhap_lai", "Hai lần nhập mật khẩu không giống nhau.")])
+    with get_db().transaction() as tx:
+        return auth.change_password(
+            tx,
+            web.passwords(),
+            current_user.id,
+            form.get("mat_khau_hien_tai", ""),
+            form.get("mat_khau_moi", ""),
+            web.actor(),
+        )
+
+
 @bp.route("/tai-khoan/mat-khau", methods=["GET", "POST"])
 @member_required
 @fresh_login_required
 def change_password():
     if request.method == "GET":
         return render_template("accounts/change_password.html")
-    form = request.form
     try:
-        if form.get("mat_khau_moi", "") != form.get("nhap_lai", ""):
-            raise Invalid([Problem("nhap_lai", "Hai lần nhập mật khẩu không giống nhau.")])
-        with get_db().transaction() as tx:
-            user = auth.change_password(
-                tx,
-                web.passwords(),
-                current_user.id,
-                form.get("mat_khau_hien_tai", ""),
-                form.get("mat_khau_moi", ""),
-                web.actor(),
-            )
+        user = _change_password(request.form)
     except Invalid as error:
         return render_template("accounts/change_password.html", problems=error.problems), 422
     web.start_session(user, cookie_session.permanent)

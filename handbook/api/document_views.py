@@ -35,6 +35,18 @@ def _cached(key, compute):
     return current_app.extensions["content.fragments"].get(session(), key, compute)
 
 
+def _library_query(args: params.Args, page: int, per_page: int) -> library.LibraryQuery:
+    return library.LibraryQuery(
+        doc_type=args.text("type", 120) or None,
+        issuer=args.text("issuer", 120) or None,
+        year=args.integer("year", 1930, 2100),
+        status=args.choice("status", EFFECT_STATUSES),
+        sort=SORTS[args.choice("sort", SORTS, "newest")],
+        page=page,
+        per_page=per_page,
+    )
+
+
 @bp.get("/documents")
 @member_required
 @operation(
@@ -46,15 +58,7 @@ def _cached(key, compute):
 def list_documents():
     args = params.Args()
     page, per_page = args.page()
-    query = library.LibraryQuery(
-        doc_type=args.text("type", 120) or None,
-        issuer=args.text("issuer", 120) or None,
-        year=args.integer("year", 1930, 2100),
-        status=args.choice("status", EFFECT_STATUSES),
-        sort=SORTS[args.choice("sort", SORTS, "newest")],
-        page=page,
-        per_page=per_page,
-    )
+    query = _library_query(args, page, per_page)
     args.check()
     found = library.list_documents(session(), query)
     return jsonify(
@@ -148,6 +152,21 @@ def document_json(view: library.DocumentView) -> dict:
     }
 
 
+def _search_request(args: params.Args) -> service.SearchRequest:
+    """Parsed in the order the API documents its parameters, so problems list that way."""
+    q = args.text("q", MAX_QUERY_CHARS)
+    page = args.integer("page", 1, presenters.MAX_PAGE, 1)
+    per_page = args.integer("per_page", 1, service.MAX_PER_PAGE, 10)
+    filters = {
+        "doc_type": args.text("type", 120),
+        "issuer": args.text("issuer", 120),
+        "status": args.choice("status", EFFECT_STATUSES, ""),
+        "year": args.digits("year", 4),
+    }
+    active = tuple((facet, value) for facet, value in filters.items() if value)
+    return service.SearchRequest(q=q, page=page, per_page=per_page, filters=active)
+
+
 @bp.get("/search")
 @member_required
 @operation(
@@ -164,26 +183,9 @@ def document_json(view: library.DocumentView) -> dict:
 )
 def search():
     args = params.Args()
-    q = args.text("q", MAX_QUERY_CHARS)
-    page = args.integer("page", 1, presenters.MAX_PAGE, 1)
-    per_page = args.integer("per_page", 1, service.MAX_PER_PAGE, 10)
-    filters = {
-        "doc_type": args.text("type", 120),
-        "issuer": args.text("issuer", 120),
-        "status": args.choice("status", EFFECT_STATUSES, ""),
-    }
-    filters["year"] = args.digits("year", 4)
+    asked = _search_request(args)
     args.check()
-    found = service.search(
-        pool(),
-        service.SearchRequest(
-            q=q,
-            page=page,
-            per_page=per_page,
-            filters=tuple((facet, value) for facet, value in filters.items() if value),
-        ),
-    )
-    return jsonify(presenters.results_json(found))
+    return jsonify(presenters.results_json(service.search(pool(), asked)))
 
 
 @bp.get("/search/suggest")

@@ -52,6 +52,20 @@ def _back(slug: str | None = None):
     return redirect(safe_next(request.form.get("next"), default), code=303)
 
 
+def _store(slug: str, upload) -> Attachment:
+    with get_db().transaction() as tx:
+        document_id = services.document_id_for(tx, slug)
+        return services.add(
+            tx,
+            web.actor(),
+            document_id,
+            upload.filename or "",
+            upload.stream,
+            current_app.config["ATTACHMENT_MAX_BYTES"],
+            _root(),
+        )
+
+
 @bp.post("/bien-tap/van-ban/<slug>/tep-dinh-kem")
 @role_required(EDITOR, ADMIN)
 def upload(slug: str):
@@ -60,17 +74,7 @@ def upload(slug: str):
         flash("Vui lòng chọn tệp để đính kèm.", "error")
         return _back(slug)
     try:
-        with get_db().transaction() as tx:
-            document_id = services.document_id_for(tx, slug)
-            attachment = services.add(
-                tx,
-                web.actor(),
-                document_id,
-                upload.filename or "",
-                upload.stream,
-                current_app.config["ATTACHMENT_MAX_BYTES"],
-                _root(),
-            )
+        attachment = _store(slug, upload)
         flash(f"Đã đính kèm tệp “{attachment.filename}”.", "success")
     except Invalid as error:
         flash(" ".join(p.reason for p in error.problems), "error")

@@ -39,6 +39,16 @@ def manage():
     )
 
 
+def _campaign_form(form: campaigns.CampaignInput, problems: list) -> str:
+    return render_template(
+        "study/new_campaign.html",
+        form=form,
+        problems=problems,
+        documents=campaigns.publishable_documents(session()),
+        units=campaigns.assignable_units(session(), current_permissions()),
+    )
+
+
 @bp.route("/hoc-tap/quan-ly/dot-moi", methods=["GET", "POST"])
 @role_required(*MANAGERS)
 def new_campaign():
@@ -55,14 +65,19 @@ def new_campaign():
         else:
             flash(f"Đã mở đợt học tập “{created.title}”.", "info")
             return redirect(url_for("study.manage"))
-    page = render_template(
-        "study/new_campaign.html",
-        form=form,
-        problems=problems,
-        documents=campaigns.publishable_documents(session()),
-        units=campaigns.assignable_units(session(), current_permissions()),
-    )
-    return page, 422 if problems else 200
+    return _campaign_form(form, problems), 422 if problems else 200
+
+
+def _add_question(document_id: int, form) -> None:
+    with get_db().transaction() as tx:
+        quizzes.add_question(
+            tx,
+            web.actor(),
+            document_id,
+            form.get("cau_hoi", "")[:2000],
+            form.get("phuong_an", "")[:4000],
+            form.get("dap_an", "")[:3],
+        )
 
 
 @bp.route("/hoc-tap/van-ban/<slug>/cau-hoi", methods=["GET", "POST"])
@@ -72,15 +87,7 @@ def questions(slug: str):
     if request.method == "POST":
         form = request.form
         try:
-            with get_db().transaction() as tx:
-                quizzes.add_question(
-                    tx,
-                    web.actor(),
-                    doc.id,
-                    form.get("cau_hoi", "")[:2000],
-                    form.get("phuong_an", "")[:4000],
-                    form.get("dap_an", "")[:3],
-                )
+            _add_question(doc.id, form)
         except Invalid as error:
             problems = error.problems
         else:

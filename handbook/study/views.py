@@ -106,6 +106,13 @@ def submit_reflection(campaign_id: int):
     return redirect(url_for("study.campaign", campaign_id=campaign_id) + "#thu-hoach")
 
 
+def _grade(doc, asked, form: Args):
+    """The attempt graded from the form's answers, and where the member now stands."""
+    answers = {q.id: form.integer(f"cau_{q.id}", 0, 99) for q in asked}
+    with get_db().transaction() as tx:
+        return quizzes.grade(tx, current_user.id, doc, answers), quizzes.requirement(tx, current_user.id, doc)
+
+
 @bp.route("/hoc-tap/van-ban/<slug>/tu-kiem-tra", methods=["GET", "POST"])
 @member_required
 def quiz(slug: str):
@@ -114,18 +121,9 @@ def quiz(slug: str):
     if not asked:
         raise NotFound("Văn bản này chưa có câu hỏi tự kiểm tra.")
     if request.method == "GET":
-        return render_template(
-            "study/quiz.html",
-            doc=doc,
-            questions=asked,
-            attempt=None,
-            requirement=quizzes.requirement(session(), current_user.id, doc),
-        )
-    form = Args(request.form)
-    answers = {q.id: form.integer(f"cau_{q.id}", 0, 99) for q in asked}
-    with get_db().transaction() as tx:
-        attempt = quizzes.grade(tx, current_user.id, doc, answers)
-        requirement = quizzes.requirement(tx, current_user.id, doc)
+        attempt, requirement = None, quizzes.requirement(session(), current_user.id, doc)
+    else:
+        attempt, requirement = _grade(doc, asked, Args(request.form))
     return render_template(
         "study/quiz.html", doc=doc, questions=asked, attempt=attempt, requirement=requirement
     )

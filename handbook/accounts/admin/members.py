@@ -36,25 +36,29 @@ def members_list():
     )
 
 
+def _create_with_code():
+    """The new member from the form, and their first activation code."""
+    with get_db().transaction() as tx:
+        cell = form_text("ma_chi_bo", 40)
+        user = users.create_user(
+            tx,
+            web.actor(),
+            form_text("ten_dang_nhap", 64),
+            form_text("ho_ten", 120),
+            form_text("ma_dang_vien", 20),
+            unit_id_by_code(tx, cell, "ma_chi_bo") if cell else None,
+        )
+        hours = current_app.config["ACTIVATION_CODE_HOURS"]
+        return user, auth.issue_activation(tx, web.code_key(), user, hours, web.actor())
+
+
 @bp.route("/dang-vien/moi", methods=["GET", "POST"])
 @role_required(ADMIN)
 def member_create():
     if request.method == "GET":
         return render_template("admin/member_new.html", form={})
     try:
-        with get_db().transaction() as tx:
-            cell = form_text("ma_chi_bo", 40)
-            user = users.create_user(
-                tx,
-                web.actor(),
-                form_text("ten_dang_nhap", 64),
-                form_text("ho_ten", 120),
-                form_text("ma_dang_vien", 20),
-                unit_id_by_code(tx, cell, "ma_chi_bo") if cell else None,
-            )
-            code = auth.issue_activation(
-                tx, web.code_key(), user, current_app.config["ACTIVATION_CODE_HOURS"], web.actor()
-            )
+        user, code = _create_with_code()
     except Invalid as error:
         return render_template("admin/member_new.html", problems=error.problems, form=request.form), 422
     return render_template(
