@@ -42,7 +42,7 @@ run: $(STAMP)
 test: $(DEV_STAMP)
 	$(BIN)/ruff check handbook tests benchmarks
 	$(BIN)/ruff format --check handbook tests benchmarks
-	$(BIN)/lint-imports  # the layers of .importlinter (docs/architecture.md)
+	$(BIN)/lint-imports --no-cache  # the layers of .importlinter (docs/architecture.md)
 	$(BIN)/python -m pytest
 	@if [ -n "$$HANDBOOK_TEST_DATABASE_URL" ]; then \
 	  echo "== The whole suite again, on PostgreSQL"; \
